@@ -1,0 +1,25 @@
+using MailStack.AppHost.Infrastructure;
+
+var builder = DistributedApplication.CreateBuilder(args);
+
+// Infrastructure: containers when a runtime answers, else the machine's own binaries.
+var mode = InfrastructureModeResolver.Resolve(builder);
+var runDirectory = builder.AddRunDirectory();
+
+// Data
+var maildb = builder.AddMailDatabase(mode, runDirectory);
+var objects = builder.AddObjectStore(mode, runDirectory);
+var bounceMailbox = builder.AddBounceMailbox(mode, runDirectory);
+
+// Tenants: a mail sink (their SMTP server) and an echo server (their client endpoint) each
+var sink1 = builder.AddMailSink("sink-tenant1", smtpPort: 1025, httpPort: 8025);
+var sink2 = builder.AddMailSink("sink-tenant2", smtpPort: 1026, httpPort: 8026);
+var echo1 = builder.AddTenantEchoServer("echo-tenant1");
+var echo2 = builder.AddTenantEchoServer("echo-tenant2");
+
+// Services
+builder.AddMailProxy("proxy", httpPort: 8000, maildb, objects, bounceMailbox)
+    .WithTenant(sink1, echo1)
+    .WithTenant(sink2, echo2);
+
+builder.Build().Run();

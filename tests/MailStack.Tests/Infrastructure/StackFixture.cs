@@ -1,0 +1,147 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+[assembly: AssemblyFixture(typeof(MailStack.Tests.Infrastructure.StackFixture))]
+
+namespace MailStack.Tests.Infrastructure;
+
+/// <summary>
+/// The whole stack, started once for the test assembly in local mode (no containers here).
+/// Tests isolate themselves by data (unique ids and addresses), never by restarting it.
+/// </summary>
+public sealed class StackFixture : IAsyncLifetime
+{
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
+    public static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(60);
+
+    public static readonly string[] ResourceNames =
+    [
+        "postgres", "maildb", "objects", "dovecot",
+        "sink-tenant1", "sink-tenant2", "echo-tenant1", "echo-tenant2", "proxy",
+    ];
+
+    private DistributedApplication? _app;
+
+    public DistributedApplication App => _app ?? throw new InvalidOperationException("the stack is not started");
+
+    public TimeSpan StartDuration { get; private set; }
+
+    public async ValueTask InitializeAsync()
+    {
+        var stopwatch = Stopwatch.StartNew();
+        _app = await StartAsync(["MailStack:Infrastructure=local"], ResourceNames);
+        StartDuration = stopwatch.Elapsed;
+        Console.WriteLine($"[stack] started and healthy in {StartDuration.TotalSeconds:F1} s");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is null)
+        {
+            return;
+        }
+
+        var stopwatch = Stopwatch.StartNew();
+        await StopAsync(_app);
+        Console.WriteLine($"[stack] stopped in {stopwatch.Elapsed.TotalSeconds:F1} s");
+    }
+
+    /// <summary>Builds and starts the AppHost and waits (bounded) until <paramref name="healthy"/> are healthy.</summary>
+    public static async Task<DistributedApplication> StartAsync(string[] args, IEnumerable<string> healthy, Action<IDistributedApplicationTestingBuilder>? configure = null)
+    {
+        using var timeout = new CancellationTokenSource(StartTimeout);
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.MailStack_AppHost>(args, timeout.Token);
+        builder.Services.AddLogging(logging => logging
+            .SetMinimumLevel(LogLevel.Warning)
+            .AddFilter("Aspire.Hosting", LogLevel.Warning));
+        // A dependency that exits fails its dependants at once instead of leaving them waiting.
+        builder.Services.Configure<ResourceNotificationServiceOptions>(options => options.DefaultWaitBehavior = WaitBehavior.StopOnResourceUnavailable);
+        configure?.Invoke(builder);
+
+        var app = await builder.BuildAsync(timeout.Token);
+        try
+        {
+            await app.StartAsync(timeout.Token);
+            await Task.WhenAll(healthy.Select(name => app.ResourceNotifications.WaitForResourceHealthyAsync(name, WaitBehavior.StopOnResourceUnavailable, timeout.Token)));
+            return app;
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            var report = await DescribeAsync(app);
+            await StopAsync(app);
+            throw new TimeoutException($"the stack was not healthy within {StartTimeout.TotalSeconds:F0} s:\n{report}");
+        }
+        catch (Exception ex)
+        {
+            var report = await DescribeAsync(app);
+            await StopAsync(app);
+            throw new InvalidOperationException($"the stack failed to start: {ex.Message}\n{report}", ex);
+            throw;
+        }
+    }
+
+    public static async Task StopAsync(DistributedApplication app)
+    {
+        using var timeout = new CancellationTokenSource(StopTimeout);
+        try
+        {
+            await app.StopAsync(timeout.Token);
+        }
+        finally
+        {
+            await app.DisposeAsync();
+        }
+    }
+
+    /// <summary>Every resource's state and health, and the tail of its log: what a failing start needs to explain itself.</summary>
+    public static async Task<string> DescribeAsync(DistributedApplication app)
+    {
+        var model = app.Services.GetRequiredService<DistributedApplicationModel>();
+        var report = new StringBuilder();
+        foreach (var resource in model.Resources)
+        {
+            if (app.ResourceNotifications.TryGetCurrentState(resource.Name, out var state))
+            {
+                report.AppendLine($"- {resource.Name}: {state.Snapshot.State?.Text ?? "?"} health={state.Snapshot.HealthStatus?.ToString() ?? "?"}");
+                foreach (var report1 in state.Snapshot.HealthReports)
+                {
+                    report.AppendLine($"    check {report1.Name}: {report1.Status} {report1.Description} {report1.ExceptionText}");
+                }
+            }
+
+            foreach (var line in await LogTailAsync(app, resource.Name, 10))
+            {
+                report.AppendLine($"    | {line}");
+            }
+        }
+
+        return report.ToString();
+    }
+
+    /// <summary>The log lines a resource has written so far (at most <paramref name="count"/>, newest last).</summary>
+    public static async Task<IReadOnlyList<string>> LogTailAsync(DistributedApplication app, string resourceName, int count)
+    {
+        var loggers = app.Services.GetRequiredService<ResourceLoggerService>();
+        var lines = new ConcurrentQueue<string>();
+        using var drain = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+        try
+        {
+            await foreach (var batch in loggers.WatchAsync(resourceName).WithCancellation(drain.Token))
+            {
+                foreach (var line in batch)
+                {
+                    lines.Enqueue(line.Content);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The watch never ends by itself; the backlog has been read by now.
+        }
+
+        return lines.TakeLast(count).ToList();
+    }
+}
