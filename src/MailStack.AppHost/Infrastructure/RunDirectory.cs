@@ -20,23 +20,31 @@ public sealed class RunDirectory
 
     public string For(string resourceName) => System.IO.Path.Combine(Path, resourceName);
 
-    public static RunDirectory Create(IDistributedApplicationBuilder builder)
+    /// <summary>
+    /// Names this run's folder and sweeps folders of dead AppHosts. The launch scripts create
+    /// their own sub-folders, so a model that is built but never started leaves nothing behind.
+    /// </summary>
+    public static RunDirectory Plan(IDistributedApplicationBuilder builder)
     {
         var root = builder.Configuration[RootConfigurationKey]
             ?? System.IO.Path.Combine(System.IO.Path.GetTempPath(), "mailstack");
-        Directory.CreateDirectory(root);
-        // Local servers run as their own users (postgres, mail) and must traverse the root.
-        MakeTraversable(root);
-        SweepAbandoned(root);
+        if (Directory.Exists(root))
+        {
+            SweepAbandoned(root);
+        }
 
-        var path = System.IO.Path.Combine(root, $"{Prefix}{Environment.ProcessId}-{DateTime.UtcNow:yyyyMMddHHmmss}");
-        Directory.CreateDirectory(path);
-        MakeTraversable(path);
-        return new RunDirectory(path);
+        // Kept short: servers put Unix sockets below it, and socket paths are limited to 107 bytes.
+        var name = $"{Prefix}{Environment.ProcessId}-{Guid.NewGuid():N}"[..(Prefix.Length + 16)];
+        return new RunDirectory(System.IO.Path.Combine(root, name));
     }
 
     public void Delete()
     {
+        if (!Directory.Exists(Path))
+        {
+            return;
+        }
+
         try
         {
             Directory.Delete(Path, recursive: true);
@@ -47,14 +55,6 @@ public sealed class RunDirectory
         }
         catch (UnauthorizedAccessException)
         {
-        }
-    }
-
-    private static void MakeTraversable(string path)
-    {
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(path, (UnixFileMode)0b111_101_101);
         }
     }
 
@@ -96,7 +96,7 @@ public static class RunDirectoryBuilderExtensions
             return null;
         }
 
-        var runDirectory = RunDirectory.Create(builder);
+        var runDirectory = RunDirectory.Plan(builder);
         builder.Services.AddSingleton(runDirectory);
         builder.Services.AddHostedService<RunDirectoryCleanup>();
         return runDirectory;

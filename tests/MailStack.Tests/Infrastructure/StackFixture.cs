@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
@@ -24,15 +23,18 @@ public sealed class StackFixture : IAsyncLifetime
     ];
 
     private DistributedApplication? _app;
+    private ResourceLogs? _logs;
 
     public DistributedApplication App => _app ?? throw new InvalidOperationException("the stack is not started");
+
+    public ResourceLogs Logs => _logs ?? throw new InvalidOperationException("the stack is not started");
 
     public TimeSpan StartDuration { get; private set; }
 
     public async ValueTask InitializeAsync()
     {
         var stopwatch = Stopwatch.StartNew();
-        _app = await StartAsync(["MailStack:Infrastructure=local"], ResourceNames);
+        (_app, _logs) = await StartAsync(["MailStack:Infrastructure=local"], ResourceNames);
         StartDuration = stopwatch.Elapsed;
         Console.WriteLine($"[stack] started and healthy in {StartDuration.TotalSeconds:F1} s");
     }
@@ -45,12 +47,12 @@ public sealed class StackFixture : IAsyncLifetime
         }
 
         var stopwatch = Stopwatch.StartNew();
-        await StopAsync(_app);
+        await StopAsync(_app, _logs!);
         Console.WriteLine($"[stack] stopped in {stopwatch.Elapsed.TotalSeconds:F1} s");
     }
 
     /// <summary>Builds and starts the AppHost and waits (bounded) until <paramref name="healthy"/> are healthy.</summary>
-    public static async Task<DistributedApplication> StartAsync(string[] args, IEnumerable<string> healthy, Action<IDistributedApplicationTestingBuilder>? configure = null)
+    public static async Task<(DistributedApplication App, ResourceLogs Logs)> StartAsync(string[] args, IEnumerable<string> healthy, Action<IDistributedApplicationTestingBuilder>? configure = null)
     {
         using var timeout = new CancellationTokenSource(StartTimeout);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.MailStack_AppHost>(args, timeout.Token);
@@ -62,29 +64,37 @@ public sealed class StackFixture : IAsyncLifetime
         configure?.Invoke(builder);
 
         var app = await builder.BuildAsync(timeout.Token);
+        ResourceLogs? logs = null;
         try
         {
             await app.StartAsync(timeout.Token);
+            // After start: each resource's log is keyed by the instance names DCP assigns then.
+            logs = ResourceLogs.Start(app);
             await Task.WhenAll(healthy.Select(name => app.ResourceNotifications.WaitForResourceHealthyAsync(name, WaitBehavior.StopOnResourceUnavailable, timeout.Token)));
-            return app;
+            return (app, logs!);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {
-            var report = await DescribeAsync(app);
-            await StopAsync(app);
+            var report = Describe(app, logs);
+            await StopAsync(app, logs);
             throw new TimeoutException($"the stack was not healthy within {StartTimeout.TotalSeconds:F0} s:\n{report}");
         }
         catch (Exception ex)
         {
-            var report = await DescribeAsync(app);
-            await StopAsync(app);
+            var report = Describe(app, logs);
+            await StopAsync(app, logs);
             throw new InvalidOperationException($"the stack failed to start: {ex.Message}\n{report}", ex);
             throw;
         }
     }
 
-    public static async Task StopAsync(DistributedApplication app)
+    public static async Task StopAsync(DistributedApplication app, ResourceLogs? logs)
     {
+        if (logs is not null)
+        {
+            await logs.DisposeAsync();
+        }
+
         using var timeout = new CancellationTokenSource(StopTimeout);
         try
         {
@@ -97,7 +107,7 @@ public sealed class StackFixture : IAsyncLifetime
     }
 
     /// <summary>Every resource's state and health, and the tail of its log: what a failing start needs to explain itself.</summary>
-    public static async Task<string> DescribeAsync(DistributedApplication app)
+    public static string Describe(DistributedApplication app, ResourceLogs? logs)
     {
         var model = app.Services.GetRequiredService<DistributedApplicationModel>();
         var report = new StringBuilder();
@@ -112,36 +122,12 @@ public sealed class StackFixture : IAsyncLifetime
                 }
             }
 
-            foreach (var line in await LogTailAsync(app, resource.Name, 10))
+            foreach (var line in logs?.Of(resource.Name).TakeLast(10) ?? [])
             {
                 report.AppendLine($"    | {line}");
             }
         }
 
         return report.ToString();
-    }
-
-    /// <summary>The log lines a resource has written so far (at most <paramref name="count"/>, newest last).</summary>
-    public static async Task<IReadOnlyList<string>> LogTailAsync(DistributedApplication app, string resourceName, int count)
-    {
-        var loggers = app.Services.GetRequiredService<ResourceLoggerService>();
-        var lines = new ConcurrentQueue<string>();
-        using var drain = new CancellationTokenSource(TimeSpan.FromSeconds(1));
-        try
-        {
-            await foreach (var batch in loggers.WatchAsync(resourceName).WithCancellation(drain.Token))
-            {
-                foreach (var line in batch)
-                {
-                    lines.Enqueue(line.Content);
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // The watch never ends by itself; the backlog has been read by now.
-        }
-
-        return lines.TakeLast(count).ToList();
     }
 }
