@@ -5,6 +5,7 @@ var builder = DistributedApplication.CreateBuilder(args);
 // Infrastructure: containers when a runtime answers, else the machine's own binaries.
 var mode = InfrastructureModeResolver.Resolve(builder);
 var runDirectory = builder.AddRunDirectory();
+builder.AddStartupProgress();
 
 // Data
 var maildb = builder.AddMailDatabase(mode, runDirectory);
