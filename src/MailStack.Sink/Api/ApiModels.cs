@@ -1,0 +1,71 @@
+using System.Text.Json.Serialization;
+using MailStack.Sink.Storage;
+
+namespace MailStack.Sink.Api;
+
+/// <summary>A message in a list (Mailpit's MessageSummary).</summary>
+public sealed record MessageSummary(
+    string ID,
+    string MessageID,
+    bool Read,
+    MailAddress From,
+    IReadOnlyList<MailAddress> To,
+    IReadOnlyList<MailAddress> Cc,
+    IReadOnlyList<MailAddress> Bcc,
+    IReadOnlyList<MailAddress> ReplyTo,
+    string Subject,
+    DateTime Created,
+    string Username,
+    IReadOnlyList<string> Tags,
+    long Size,
+    int Attachments,
+    string Snippet)
+{
+    public static MessageSummary Of(StoredMessage m) => new(
+        m.Id, m.Summary.MessageId, m.Read, m.Summary.From, m.Summary.To, m.Summary.Cc, m.Summary.Bcc, m.Summary.ReplyTo,
+        m.Summary.Subject, m.Received.UtcDateTime, m.Username ?? "", m.Tags, m.Raw.Length, m.Summary.AttachmentCount, m.Summary.Snippet);
+}
+
+/// <summary>Mailpit's MessagesSummary: the list and search response.</summary>
+public sealed record MessagesResponse(
+    [property: JsonPropertyName("total")] int Total,
+    [property: JsonPropertyName("unread")] int Unread,
+    [property: JsonPropertyName("count")] int Count,
+    [property: JsonPropertyName("messages_count")] int MessagesCount,
+    [property: JsonPropertyName("messages_unread")] int MessagesUnread,
+    [property: JsonPropertyName("start")] int Start,
+    [property: JsonPropertyName("tags")] IReadOnlyList<string> Tags,
+    [property: JsonPropertyName("messages")] IReadOnlyList<MessageSummary> Messages);
+
+public sealed record AttachmentInfo(string PartID, string FileName, string ContentType, string ContentID, long Size);
+
+/// <summary>Mailpit's Message: one message in full.</summary>
+public sealed record MessageDetail(
+    string ID,
+    string MessageID,
+    MailAddress From,
+    IReadOnlyList<MailAddress> To,
+    IReadOnlyList<MailAddress> Cc,
+    IReadOnlyList<MailAddress> Bcc,
+    IReadOnlyList<MailAddress> ReplyTo,
+    string ReturnPath,
+    string Subject,
+    DateTimeOffset Date,
+    IReadOnlyList<string> Tags,
+    string Username,
+    string Text,
+    string HTML,
+    long Size,
+    IReadOnlyList<AttachmentInfo> Inline,
+    IReadOnlyList<AttachmentInfo> Attachments);
+
+public sealed record DeleteRequest(IReadOnlyList<string>? IDs);
+
+public sealed record SetReadRequest(IReadOnlyList<string>? IDs, bool Read);
+
+public sealed record InfoResponse(string Version, string Database, long DatabaseSize, int Messages, int Unread, IReadOnlyList<string> Tags, RuntimeStats RuntimeStats);
+
+public sealed record RuntimeStats(long Uptime, long Memory, long MessagesDeleted, long SMTPAccepted, long SMTPAcceptedSize, long SMTPRejected, long SMTPIgnored);
+
+/// <summary>Error body for 4xx answers: what was wrong, in words.</summary>
+public sealed record ApiError(string Error);

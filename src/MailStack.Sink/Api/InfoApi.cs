@@ -1,0 +1,28 @@
+using System.Diagnostics;
+using MailStack.Sink.Storage;
+
+namespace MailStack.Sink.Api;
+
+/// <summary><c>/api/v1/info</c>, <c>/livez</c> and <c>/readyz</c>.</summary>
+internal static class InfoApi
+{
+    private static readonly long StartedAt = Stopwatch.GetTimestamp();
+
+    public static void MapInfoApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/v1/info", (MessageStore store) =>
+        {
+            var messages = store.Snapshot();
+            return Results.Ok(new InfoResponse(
+                typeof(InfoApi).Assembly.GetName().Version?.ToString() ?? "0",
+                "memory",
+                messages.Sum(m => (long)m.Raw.Length),
+                messages.Count,
+                messages.Count(m => !m.Read),
+                [],
+                new RuntimeStats((long)Stopwatch.GetElapsedTime(StartedAt).TotalSeconds, GC.GetTotalMemory(false), 0, 0, 0, 0, 0)));
+        });
+        app.MapGet("/livez", () => Results.Ok());
+        app.MapGet("/readyz", () => Results.Ok());
+    }
+}

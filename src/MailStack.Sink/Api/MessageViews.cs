@@ -1,0 +1,51 @@
+using MailStack.Sink.Storage;
+using MimeKit;
+
+namespace MailStack.Sink.Api;
+
+/// <summary>Builds the full-message view (bodies, inline parts, attachments with part IDs) from raw bytes.</summary>
+internal static class MessageViews
+{
+    public static MessageDetail Detail(StoredMessage stored)
+    {
+        var message = stored.Parse();
+        var inline = new List<AttachmentInfo>();
+        var attachments = new List<AttachmentInfo>();
+        foreach (var (partId, part) in Parts(message))
+        {
+            if (part.IsAttachment)
+            {
+                attachments.Add(Info(partId, part));
+            }
+            else if (part.ContentId is not null || (part.ContentType.MediaType == "image"))
+            {
+                inline.Add(Info(partId, part));
+            }
+        }
+
+        var s = stored.Summary;
+        return new MessageDetail(
+            stored.Id, s.MessageId, s.From, s.To, s.Cc, s.Bcc, s.ReplyTo, s.ReturnPath, s.Subject, s.Date,
+            stored.Tags, stored.Username ?? "", message.TextBody ?? "", message.HtmlBody ?? "", stored.Raw.Length, inline, attachments);
+    }
+
+    /// <summary>Every leaf MIME part with its IMAP-style part ID ("1", "2.1", …).</summary>
+    public static IEnumerable<(string PartId, MimePart Part)> Parts(MimeMessage message)
+    {
+        using var iterator = new MimeIterator(message);
+        while (iterator.MoveNext())
+        {
+            if (iterator.Current is MimePart part)
+            {
+                yield return (iterator.PathSpecifier, part);
+            }
+        }
+    }
+
+    private static AttachmentInfo Info(string partId, MimePart part)
+    {
+        using var counter = new MemoryStream();
+        part.Content?.DecodeTo(counter);
+        return new AttachmentInfo(partId, part.FileName ?? "", part.ContentType.MimeType, part.ContentId ?? "", counter.Length);
+    }
+}

@@ -1,0 +1,93 @@
+using System.Net;
+using MailStack.Sink.Chaos;
+using MailStack.Sink.Storage;
+
+namespace MailStack.Sink.Hosting;
+
+/// <summary>
+/// A sink running inside the caller's process (for unit tests): loopback, free ports, no files,
+/// no global state — any number can run at once. <c>await using var sink = await MailSink.StartAsync();</c>
+/// </summary>
+public sealed class MailSink : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly TimeSpan _shutdownTimeout;
+    private int _stopped;
+
+    private MailSink(WebApplication app, TimeSpan shutdownTimeout)
+    {
+        _app = app;
+        _shutdownTimeout = shutdownTimeout;
+        var endpoints = app.Services.GetRequiredService<SinkEndpoints>();
+        SmtpEndPoint = endpoints.SmtpEndPoint!;
+        SmtpsEndPoint = endpoints.SmtpsEndPoint;
+        ApiUri = new Uri($"http://{endpoints.HttpEndPoint}/");
+    }
+
+    public IPEndPoint SmtpEndPoint { get; }
+
+    /// <summary>Implicit-TLS port when <see cref="SmtpOptions.TlsPort"/> was set.</summary>
+    public IPEndPoint? SmtpsEndPoint { get; }
+
+    public string Host => SmtpEndPoint.Address.ToString();
+
+    public int SmtpPort => SmtpEndPoint.Port;
+
+    /// <summary>Base address of the HTTP API (e.g. for MailSinkClient).</summary>
+    public Uri ApiUri { get; }
+
+    public MessageStore Store => _app.Services.GetRequiredService<MessageStore>();
+
+    public ChaosEngine Chaos => _app.Services.GetRequiredService<ChaosEngine>();
+
+    public static async Task<MailSink> StartAsync(MailSinkOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new MailSinkOptions();
+        options.Smtp.Port = options.Smtp.Port == new SmtpOptions().Port ? 0 : options.Smtp.Port;
+        options.Http.Port = options.Http.Port == new HttpOptions().Port ? 0 : options.Http.Port;
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = [],
+            ContentRootPath = AppContext.BaseDirectory,
+            EnvironmentName = "Production",
+        });
+        // Nothing from the environment or files: an in-process sink is exactly what the test asked for.
+        builder.Configuration.Sources.Clear();
+        builder.Logging.ClearProviders();
+        builder.AddMailSink(options);
+
+        var app = builder.Build();
+        app.MapMailSink();
+        await app.StartAsync(cancellationToken);
+        return new MailSink(app, options.ShutdownTimeout);
+    }
+
+    /// <summary>Stops listening, ends open sessions (421) and returns within the shutdown timeout.</summary>
+    /// <exception cref="TimeoutException">Sessions did not end within the bound (they were aborted).</exception>
+    public async Task StopAsync()
+    {
+        if (Interlocked.Exchange(ref _stopped, 1) == 1)
+        {
+            return;
+        }
+
+        // Kestrel aborts connections still open at the host's shutdown timeout; this is the outer bound.
+        using var bound = new CancellationTokenSource(_shutdownTimeout + TimeSpan.FromSeconds(2));
+        var stop = _app.StopAsync(bound.Token);
+        try
+        {
+            await stop.WaitAsync(bound.Token);
+        }
+        catch (OperationCanceledException) when (bound.IsCancellationRequested)
+        {
+            throw new TimeoutException($"the sink did not stop within {_shutdownTimeout.TotalSeconds:0.#} s");
+        }
+        finally
+        {
+            await _app.DisposeAsync();
+        }
+    }
+
+    public async ValueTask DisposeAsync() => await StopAsync();
+}

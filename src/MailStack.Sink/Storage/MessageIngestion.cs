@@ -1,0 +1,104 @@
+using System.Security.Cryptography;
+using System.Text;
+using MimeKit;
+
+namespace MailStack.Sink.Storage;
+
+/// <summary>
+/// Turns received DATA into a stored message with Mailpit's side effects: Return-Path from
+/// MAIL FROM, a Message-ID when missing, and envelope recipients that no To/Cc header names
+/// added as a Bcc header of the stored copy.
+/// </summary>
+public static class MessageIngestion
+{
+    private const string Base62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    private const int SnippetLength = 250;
+
+    /// <summary>A Mailpit-style ID: 22 random base62 characters.</summary>
+    public static string NewId()
+    {
+        Span<byte> bytes = stackalloc byte[22];
+        RandomNumberGenerator.Fill(bytes);
+        Span<char> chars = stackalloc char[22];
+        for (var i = 0; i < chars.Length; i++)
+        {
+            chars[i] = Base62[bytes[i] % Base62.Length];
+        }
+
+        return new string(chars);
+    }
+
+    public static (byte[] Raw, MessageSummaryFields Summary) Prepare(Envelope envelope, ReadOnlyMemory<byte> data, string hostName)
+    {
+        MimeMessage message;
+        using (var stream = new MemoryStream(data.ToArray(), writable: false))
+        {
+            message = MimeMessage.Load(stream);
+        }
+
+        var added = new StringBuilder();
+        var returnPath = envelope.From;
+        added.Append("Return-Path: <").Append(returnPath).Append(">\r\n");
+
+        var messageId = message.MessageId;
+        if (string.IsNullOrEmpty(messageId))
+        {
+            messageId = $"{NewId()}@{hostName}";
+            added.Append("Message-ID: <").Append(messageId).Append(">\r\n");
+        }
+
+        var headerAddresses = message.To.Mailboxes.Concat(message.Cc.Mailboxes)
+            .Select(m => m.Address).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var bcc = message.Bcc.Mailboxes.Select(ToAddress).ToList();
+        var hidden = envelope.Recipients.Where(r => !headerAddresses.Contains(r) && !bcc.Any(b => string.Equals(b.Address, r, StringComparison.OrdinalIgnoreCase))).ToList();
+        if (hidden.Count > 0)
+        {
+            added.Append("Bcc: ").Append(string.Join(", ", hidden)).Append("\r\n");
+            bcc.AddRange(hidden.Select(r => new MailAddress("", r)));
+        }
+
+        var prefix = Encoding.UTF8.GetBytes(added.ToString());
+        var raw = new byte[prefix.Length + data.Length];
+        prefix.CopyTo(raw, 0);
+        data.Span.CopyTo(raw.AsSpan(prefix.Length));
+
+        var from = message.From.Mailboxes.Select(ToAddress).FirstOrDefault() ?? new MailAddress("", envelope.From);
+        var summary = new MessageSummaryFields(
+            messageId,
+            from,
+            message.To.Mailboxes.Select(ToAddress).ToList(),
+            message.Cc.Mailboxes.Select(ToAddress).ToList(),
+            bcc,
+            message.ReplyTo.Mailboxes.Select(ToAddress).ToList(),
+            returnPath,
+            message.Subject ?? "",
+            message.Date == DateTimeOffset.MinValue ? DateTimeOffset.UtcNow : message.Date,
+            message.Attachments.Count(),
+            Snippet(message));
+        return (raw, summary);
+    }
+
+    private static MailAddress ToAddress(MailboxAddress mailbox) => new(mailbox.Name ?? "", mailbox.Address);
+
+    private static string Snippet(MimeMessage message)
+    {
+        var text = message.TextBody;
+        if (text is null && message.HtmlBody is { } html)
+        {
+            text = System.Text.RegularExpressions.Regex.Replace(html, "<[^>]*>", " ");
+        }
+
+        if (string.IsNullOrEmpty(text))
+        {
+            return "";
+        }
+
+        if (text.Length > 4 * SnippetLength)
+        {
+            text = text[..(4 * SnippetLength)];
+        }
+
+        var collapsed = string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        return collapsed.Length <= SnippetLength ? collapsed : collapsed[..SnippetLength] + "...";
+    }
+}
