@@ -1,3 +1,4 @@
+using MailStack.Sink.Client;
 using MailStack.Sink.Chaos;
 
 namespace MailStack.Sink.Api;

@@ -1,3 +1,4 @@
+using MailStack.Sink.Client;
 using System.Diagnostics;
 using MailStack.Sink.Storage;
 

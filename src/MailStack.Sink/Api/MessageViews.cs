@@ -1,3 +1,4 @@
+using MailStack.Sink.Client;
 using MailStack.Sink.Storage;
 using MimeKit;
 
@@ -48,4 +49,11 @@ internal static class MessageViews
         part.Content?.DecodeTo(counter);
         return new AttachmentInfo(partId, part.FileName ?? "", part.ContentType.MimeType, part.ContentId ?? "", counter.Length);
     }
+}
+
+internal static class MessageSummaries
+{
+    public static MessageSummary Of(StoredMessage m) => new(
+        m.Id, m.Summary.MessageId, m.Read, m.Summary.From, m.Summary.To, m.Summary.Cc, m.Summary.Bcc, m.Summary.ReplyTo,
+        m.Summary.Subject, m.Received.UtcDateTime, m.Username ?? "", m.Tags, m.Raw.Length, m.Summary.AttachmentCount, m.Summary.Snippet);
 }

@@ -1,3 +1,4 @@
+using MailStack.Sink.Client;
 using System.Globalization;
 using System.Text.Json;
 using MailStack.Sink.Search;
@@ -68,7 +69,7 @@ internal static class MessagesApi
         var all = store.Snapshot();
         var matching = query.IsEmpty ? all : all.Where(query.Matches).ToList();
         var from = start ?? 0;
-        var page = matching.Skip(from).Take(limit is > 0 ? limit.Value : DefaultLimit).Select(MessageSummary.Of).ToList();
+        var page = matching.Skip(from).Take(limit is > 0 ? limit.Value : DefaultLimit).Select(MessageSummaries.Of).ToList();
         return Results.Ok(new MessagesResponse(
             all.Count, all.Count(m => !m.Read), page.Count, matching.Count, matching.Count(m => !m.Read), from, [], page));
     }
@@ -110,7 +111,7 @@ internal static class MessagesApi
             {
                 var all = store.Snapshot();
                 return Results.Ok(new MessagesResponse(all.Count, all.Count(m => !m.Read), matching.Count, matching.Count,
-                    matching.Count(m => !m.Read), 0, [], matching.Select(MessageSummary.Of).ToList()));
+                    matching.Count(m => !m.Read), 0, [], matching.Select(MessageSummaries.Of).ToList()));
             }
 
             try
@@ -218,7 +219,7 @@ internal static class MessagesApi
 
         try
         {
-            return (JsonSerializer.Deserialize<T>(text, JsonDefaults.Options), null);
+            return (JsonSerializer.Deserialize<T>(text, SinkJson.Options), null);
         }
         catch (JsonException ex)
         {
@@ -249,19 +250,5 @@ internal static class MessagesApi
 
         timeout = TimeSpan.FromSeconds(Math.Min(value * scale, MaxWait.TotalSeconds));
         return true;
-    }
-}
-
-internal static class JsonDefaults
-{
-    /// <summary>Mailpit's JSON is PascalCase; property names are matched case-insensitively on input.</summary>
-    public static readonly JsonSerializerOptions Options = Configure(new JsonSerializerOptions(JsonSerializerDefaults.Web));
-
-    public static JsonSerializerOptions Configure(JsonSerializerOptions options)
-    {
-        options.PropertyNamingPolicy = null;
-        options.PropertyNameCaseInsensitive = true;
-        options.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower));
-        return options;
     }
 }

@@ -1,3 +1,4 @@
+using MailStack.Sink.Client;
 namespace MailStack.Sink.Chaos;
 
 /// <summary>The classic error servers, as rule sets.</summary>

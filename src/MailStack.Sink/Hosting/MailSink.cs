@@ -36,6 +36,10 @@ public sealed class MailSink : IAsyncDisposable
     /// <summary>Base address of the HTTP API (e.g. for MailSinkClient).</summary>
     public Uri ApiUri { get; }
 
+    /// <summary>The certificate served on STARTTLS/SMTPS, so a test can pin it instead of trusting anything.</summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2? Certificate =>
+        _app.Services.GetRequiredService<MailStack.Sink.Smtp.SinkCertificate>().Certificate;
+
     public MessageStore Store => _app.Services.GetRequiredService<MessageStore>();
 
     public ChaosEngine Chaos => _app.Services.GetRequiredService<ChaosEngine>();

@@ -1,3 +1,4 @@
+using MailStack.Sink.Client;
 using System.Net;
 using MailStack.Sink.Api;
 using MailStack.Sink.Chaos;
@@ -40,7 +41,7 @@ public static class SinkApplication
         builder.Services.AddSingleton<SinkCertificate>();
         builder.Services.AddSingleton<SinkEndpoints>();
         builder.Services.AddSingleton<SmtpConnectionHandler>();
-        builder.Services.ConfigureHttpJsonOptions(json => JsonDefaults.Configure(json.SerializerOptions));
+        builder.Services.ConfigureHttpJsonOptions(json => SinkJson.Configure(json.SerializerOptions));
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout);
 
         builder.WebHost.ConfigureKestrel((context, kestrel) =>

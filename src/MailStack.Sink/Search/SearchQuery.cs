@@ -1,3 +1,4 @@
+using MailStack.Sink.Client;
 using System.Globalization;
 using System.Text;
 using MailStack.Sink.Storage;

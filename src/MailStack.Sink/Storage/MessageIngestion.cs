@@ -1,3 +1,4 @@
+using MailStack.Sink.Client;
 using System.Security.Cryptography;
 using System.Text;
 using MimeKit;

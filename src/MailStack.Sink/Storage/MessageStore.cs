@@ -1,3 +1,4 @@
+using MailStack.Sink.Client;
 using MailStack.Sink.Hosting;
 using Microsoft.Extensions.Options;
 

@@ -1,12 +1,10 @@
+using MailStack.Sink.Client;
 using MimeKit;
 
 namespace MailStack.Sink.Storage;
 
 /// <summary>The SMTP envelope: what MAIL FROM and RCPT TO said, independent of the headers.</summary>
 public sealed record Envelope(string From, IReadOnlyList<string> Recipients);
-
-/// <summary>A name/address pair as the API shows it.</summary>
-public sealed record MailAddress(string Name, string Address);
 
 /// <summary>A message as stored: raw bytes (exactly what a client fetches) plus what the list views need.</summary>
 public sealed class StoredMessage

@@ -1,4 +1,4 @@
-namespace MailStack.Sink.Chaos;
+namespace MailStack.Sink.Client;
 
 /// <summary>A Mailpit chaos trigger: fail with <see cref="ErrorCode"/> in <see cref="Probability"/>% of cases.</summary>
 public sealed class ChaosTrigger

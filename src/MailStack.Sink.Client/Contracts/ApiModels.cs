@@ -1,7 +1,9 @@
 using System.Text.Json.Serialization;
-using MailStack.Sink.Storage;
 
-namespace MailStack.Sink.Api;
+namespace MailStack.Sink.Client;
+
+/// <summary>A name/address pair as the API shows it.</summary>
+public sealed record MailAddress(string Name, string Address);
 
 /// <summary>A message in a list (Mailpit's MessageSummary).</summary>
 public sealed record MessageSummary(
@@ -20,11 +22,7 @@ public sealed record MessageSummary(
     long Size,
     int Attachments,
     string Snippet)
-{
-    public static MessageSummary Of(StoredMessage m) => new(
-        m.Id, m.Summary.MessageId, m.Read, m.Summary.From, m.Summary.To, m.Summary.Cc, m.Summary.Bcc, m.Summary.ReplyTo,
-        m.Summary.Subject, m.Received.UtcDateTime, m.Username ?? "", m.Tags, m.Raw.Length, m.Summary.AttachmentCount, m.Summary.Snippet);
-}
+;
 
 /// <summary>Mailpit's MessagesSummary: the list and search response.</summary>
 public sealed record MessagesResponse(
