@@ -56,3 +56,4 @@ public static class SinkTestKit
         return reply;
     }
 }
+
