@@ -1,9 +1,12 @@
+using Microsoft.Extensions.DependencyInjection;
+
 namespace Aspire.Hosting;
 
 /// <summary>A MailStack.Sink instance: one per tenant, each with its own SMTP and HTTP ports.</summary>
 internal static class MailSinkResourceBuilderExtensions
 {
     public const string SmtpEndpointName = "smtp";
+    public const string PurgeCommandName = "purge-messages";
 
     /// <param name="smtpPort">Fixed SMTP port under <c>dotnet run</c> (tests get random ports).</param>
     /// <param name="httpPort">Fixed HTTP (API and UI) port under <c>dotnet run</c>.</param>
@@ -12,7 +15,35 @@ internal static class MailSinkResourceBuilderExtensions
         builder.AddProject<Projects.MailStack_Sink>(name)
             .WithHttpEndpoint(port: httpPort, name: "http")
             .WithEndpoint(port: smtpPort, name: SmtpEndpointName, scheme: "smtp", env: "Sink__Smtp__Port")
-            .WithUrlForEndpoint("http", url => url.DisplayText = "Sink API")
+            .WithUrlForEndpoint("http", url =>
+            {
+                url.DisplayText = "Sink API (messages)";
+                url.Url = "/api/v1/messages";
+            })
             .WithUrlForEndpoint(SmtpEndpointName, url => url.DisplayText = "SMTP")
-            .WithHttpHealthCheck("/health");
+            .WithHttpHealthCheck("/health")
+            .WithGreetingHealthCheck(SmtpEndpointName, "220 ")
+            .WithPurgeCommand();
+
+    /// <summary>A dashboard button that deletes every message the sink holds.</summary>
+    private static IResourceBuilder<ProjectResource> WithPurgeCommand(this IResourceBuilder<ProjectResource> sink)
+    {
+        var http = sink.GetEndpoint("http");
+        return sink.WithCommand(PurgeCommandName, "Purge messages", async context =>
+        {
+            using var client = context.Services.GetRequiredService<IHttpClientFactory>().CreateClient();
+            using var response = await client.DeleteAsync(new Uri(new Uri(http.Url), "/api/v1/messages"), context.CancellationToken);
+            return response.IsSuccessStatusCode
+                ? CommandResults.Success()
+                : CommandResults.Failure($"the sink answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(context.CancellationToken)}");
+        }, new CommandOptions
+        {
+            IconName = "Delete",
+            Description = "Delete every message in this sink",
+            ConfirmationMessage = "Delete every message in this sink?",
+            UpdateState = context => context.ResourceSnapshot.HealthStatus == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy
+                ? ResourceCommandState.Enabled
+                : ResourceCommandState.Disabled,
+        });
+    }
 }

@@ -1,0 +1,55 @@
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using MailStack.Sink.Client;
+using MailStack.Tests.Infrastructure;
+using MimeKit;
+
+namespace MailStack.Tests.Stack;
+
+/// <summary>The tenant sinks as the stack runs them: SMTP in, API out, and each tenant's mail kept apart.</summary>
+public sealed class StackSinkTests(StackFixture stack)
+{
+    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
+
+    private async Task<string> SendAsync(string sink, string to, string subject)
+    {
+        var smtp = stack.App.GetEndpoint(sink, "smtp");
+        using var client = new SmtpClient();
+        await client.ConnectAsync(smtp.Host, smtp.Port, SecureSocketOptions.None, Cancellation);
+        var message = new MimeMessage([MailboxAddress.Parse("app@example.test")], [MailboxAddress.Parse(to)], subject, new TextPart("plain") { Text = subject });
+        var reply = await client.SendAsync(message, Cancellation);
+        await client.DisconnectAsync(true, Cancellation);
+        return reply;
+    }
+
+    private MailSinkClient ClientFor(string sink) => new(stack.App.GetEndpoint(sink, "http"));
+
+    [Fact]
+    public async Task Mail_sent_to_a_tenant_sink_is_visible_through_its_api_and_not_the_other_tenants()
+    {
+        using var tenant1 = ClientFor("sink-tenant1");
+        using var tenant2 = ClientFor("sink-tenant2");
+        var to = tenant1.NewAddress("stack-sink");
+
+        await SendAsync("sink-tenant1", to, "for tenant 1");
+
+        var stored = await tenant1.WaitForMessageAsync(MailSinkClient.To(to), cancellationToken: Cancellation);
+        Assert.Equal("for tenant 1", stored.Subject);
+        Assert.Empty(await tenant2.SearchAsync(MailSinkClient.To(to), cancellationToken: Cancellation));
+    }
+
+    [Fact]
+    public async Task Purge_command_empties_a_sink()
+    {
+        // Purging is global to the sink: no other test relies on mail staying in sink-tenant2.
+        using var tenant2 = ClientFor("sink-tenant2");
+        var to = tenant2.NewAddress("purge-command");
+        await SendAsync("sink-tenant2", to, "to be purged");
+        await tenant2.WaitForMessageAsync(MailSinkClient.To(to), cancellationToken: Cancellation);
+
+        var result = await stack.App.ResourceCommands.ExecuteCommandAsync("sink-tenant2", "purge-messages", Cancellation);
+
+        Assert.True(result.Success, result.Message);
+        Assert.Empty(await tenant2.SearchAsync(MailSinkClient.To(to), cancellationToken: Cancellation));
+    }
+}
