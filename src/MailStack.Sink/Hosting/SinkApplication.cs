@@ -93,6 +93,7 @@ public static class SinkApplication
         app.MapMessagesApi();
         app.MapChaosApi();
         app.MapInfoApi();
+        app.MapEventsApi();
         app.MapFallback((HttpContext context) => Results.NotFound(new ApiError($"no route {context.Request.Method} {context.Request.Path}")));
         return app;
     }

@@ -25,7 +25,7 @@ internal sealed class SmtpConnectionHandler(
         using var ending = CancellationTokenSource.CreateLinkedTokenSource(connection.ConnectionClosed, lifetime.ApplicationStopping);
         var isTls = connection.Features.Get<ITlsHandshakeFeature>() is not null;
         await using var stream = new DuplexPipeStream(connection.Transport);
-        var session = new SmtpSession(stream, isTls, options.Value.Smtp, store, chaos, certificate, logger)
+        var session = new SmtpSession(connection.Transport.Input, stream, isTls, options.Value.Smtp, store, chaos, certificate, logger)
         {
             RemoteEndPoint = connection.RemoteEndPoint?.ToString() ?? "?",
         };

@@ -56,10 +56,12 @@ internal sealed partial class SmtpSession
     private readonly List<string> _recipients = [];
     private int _consecutiveErrors;
 
-    public SmtpSession(Stream stream, bool isTls, SmtpOptions options, MessageStore store, ChaosEngine chaos, SinkCertificate certificate, ILogger logger)
+    /// <param name="input">Reads the connection; for a plain connection Kestrel's own pipe (no extra copy).</param>
+    /// <param name="stream">Writes the connection, and carries TLS after STARTTLS.</param>
+    public SmtpSession(PipeReader input, Stream stream, bool isTls, SmtpOptions options, MessageStore store, ChaosEngine chaos, SinkCertificate certificate, ILogger logger)
     {
         _stream = stream;
-        _reader = new SmtpReader(PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true)));
+        _reader = new SmtpReader(input);
         _isTls = isTls;
         _options = options;
         _store = store;
@@ -564,7 +566,7 @@ internal sealed partial class SmtpSession
             return await ReplyInjectedAsync(rejected, cancellationToken);
         }
 
-        var (raw, summary) = MessageIngestion.Prepare(envelope, body.GetBuffer().AsMemory(0, (int)body.Length), _options.HostName);
+        var (raw, summary) = MessageIngestion.Prepare(envelope, body.GetBuffer(), (int)body.Length, _options.HostName);
         var stored = _store.Add(envelope, raw, summary, _authenticatedUser);
         activity?.SetTag("mailstack.message.id", stored.Id);
         SmtpTelemetry.MessagesAccepted.Add(1);

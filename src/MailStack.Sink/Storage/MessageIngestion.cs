@@ -29,13 +29,12 @@ public static class MessageIngestion
         return new string(chars);
     }
 
-    public static (byte[] Raw, MessageSummaryFields Summary) Prepare(Envelope envelope, ReadOnlyMemory<byte> data, string hostName)
+    /// <param name="data">The DATA bytes: <paramref name="length"/> bytes at the start of this buffer.</param>
+    public static (byte[] Raw, MessageSummaryFields Summary) Prepare(Envelope envelope, byte[] data, int length, string hostName)
     {
-        MimeMessage message;
-        using (var stream = new MemoryStream(data.ToArray(), writable: false))
-        {
-            message = MimeMessage.Load(stream);
-        }
+        // persistent: parts reference the buffer instead of copying it (a 1 MB body is not copied again).
+        using var stream = new MemoryStream(data, 0, length, writable: false);
+        var message = MimeMessage.Load(ParserOptions.Default, stream, persistent: true);
 
         var added = new StringBuilder();
         var returnPath = envelope.From;
@@ -59,9 +58,9 @@ public static class MessageIngestion
         }
 
         var prefix = Encoding.UTF8.GetBytes(added.ToString());
-        var raw = new byte[prefix.Length + data.Length];
+        var raw = new byte[prefix.Length + length];
         prefix.CopyTo(raw, 0);
-        data.Span.CopyTo(raw.AsSpan(prefix.Length));
+        Buffer.BlockCopy(data, 0, raw, prefix.Length, length);
 
         var from = message.From.Mailboxes.Select(ToAddress).FirstOrDefault() ?? new MailAddress("", envelope.From);
         var summary = new MessageSummaryFields(

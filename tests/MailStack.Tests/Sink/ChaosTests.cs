@@ -112,7 +112,8 @@ public sealed class ChaosTests
         await using var wire = await OpenAsync(sink);
         var stopwatch = System.Diagnostics.Stopwatch.StartNew();
         Assert.Equal("ok", await TryTransactionAsync(wire, "slow@example.test"));
-        Assert.True(stopwatch.Elapsed >= TimeSpan.FromMilliseconds(400), $"only {stopwatch.Elapsed}");
+        // Timers may fire a little early against another clock; without the rule this takes milliseconds.
+        Assert.True(stopwatch.Elapsed >= TimeSpan.FromMilliseconds(350), $"only {stopwatch.Elapsed}");
     }
 
     [Fact]
