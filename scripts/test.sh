@@ -7,11 +7,15 @@ cd "$root"
 ./scripts/install-prereqs.sh
 dotnet build MailStack.slnx -c Release --nologo -v quiet
 
+timings=tests/MailStack.Tests/bin/Release/net10.0/stack-timings.log
+rm -f "$timings"
 results=$(mktemp -d)
 trap 'rm -rf "$results"' EXIT
 status=0
 dotnet test --solution MailStack.slnx -c Release --no-build \
   --results-directory "$results" --report-xunit-trx "$@" || status=$?
+
+[ -f "$timings" ] && cat "$timings"
 
 # One plain closing line with the counts from the test reports.
 python3 - "$results" <<'PY'

@@ -36,7 +36,7 @@ public sealed class StackFixture : IAsyncLifetime
         var stopwatch = Stopwatch.StartNew();
         (_app, _logs) = await StartAsync(["MailStack:Infrastructure=local"], ResourceNames);
         StartDuration = stopwatch.Elapsed;
-        Console.WriteLine($"[stack] started and healthy in {StartDuration.TotalSeconds:F1} s");
+        Report($"started and healthy in {StartDuration.TotalSeconds:F1} s");
     }
 
     public async ValueTask DisposeAsync()
@@ -48,8 +48,15 @@ public sealed class StackFixture : IAsyncLifetime
 
         var stopwatch = Stopwatch.StartNew();
         await StopAsync(_app, _logs!);
-        Console.WriteLine($"[stack] stopped in {stopwatch.Elapsed.TotalSeconds:F1} s");
+        Report($"stopped in {stopwatch.Elapsed.TotalSeconds:F1} s");
     }
+
+    /// <summary>
+    /// Timings go to stack-timings.log beside the test assembly (the runner hides fixture output);
+    /// scripts/test.sh prints it after the run.
+    /// </summary>
+    private static void Report(string what) =>
+        File.AppendAllText(Path.Combine(AppContext.BaseDirectory, "stack-timings.log"), $"{DateTime.UtcNow:O} [stack fixture] {what}\n");
 
     /// <summary>Builds and starts the AppHost and waits (bounded) until <paramref name="healthy"/> are healthy.</summary>
     public static async Task<(DistributedApplication App, ResourceLogs Logs)> StartAsync(string[] args, IEnumerable<string> healthy, Action<IDistributedApplicationTestingBuilder>? configure = null)
