@@ -3,19 +3,30 @@ namespace Aspire.Hosting;
 /// <summary>The multi-tenant outbound mail proxy.</summary>
 internal static class MailProxyResourceBuilderExtensions
 {
+    public const string AdminTokenKey = "MailStack:Proxy:AdminToken";
+
     public static IResourceBuilder<ProjectResource> AddMailProxy(
         this IDistributedApplicationBuilder builder, string name, int httpPort,
         IResourceBuilder<IResourceWithConnectionString> database,
         IResourceBuilder<IObjectStoreResource> objects,
-        IResourceBuilder<IBounceMailboxResource> bounceMailbox) =>
-        builder.AddProject<Projects.MailStack_Proxy>(name)
+        IResourceBuilder<IBounceMailboxResource> bounceMailbox)
+    {
+        // A generated secret unless the caller fixes one (tests do, to call admin routes).
+        var adminToken = builder.Configuration[AdminTokenKey] is { Length: > 0 } fixedToken
+            ? builder.AddParameter($"{name}-admin-token", fixedToken, secret: true).Resource
+            : ParameterResourceBuilderExtensions.CreateDefaultPasswordParameter(builder, $"{name}-admin-token", special: false);
+        return builder.AddProject<Projects.MailStack_Proxy>(name)
             .WithHttpEndpoint(port: httpPort, name: "http")
+            .WithEnvironment("Proxy__AdminToken", adminToken)
+            // The tenant sinks present self-signed certificates on STARTTLS.
+            .WithEnvironment("Proxy__Dispatch__AllowUntrustedCertificates", "true")
             .WithUrlForEndpoint("http", url => url.DisplayText = "Proxy API")
             .WithReference(database).WaitFor(database)
             // Attachments and bounces are optional features: the proxy starts without them.
             .WithReference(objects)
             .WithReference(bounceMailbox)
             .WithHttpHealthCheck("/health");
+    }
 
     /// <summary>Service discovery for a tenant's sink and echo server, which the proxy reaches by name.</summary>
     public static IResourceBuilder<ProjectResource> WithTenant(

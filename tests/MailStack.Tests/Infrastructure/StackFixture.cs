@@ -23,6 +23,10 @@ public sealed class StackFixture : IAsyncLifetime
     ];
 
     private DistributedApplication? _app;
+
+    /// <summary>The proxy's admin token for this run (fixed here so tests can call admin routes).</summary>
+    public string AdminToken { get; } = $"test-admin-{Guid.NewGuid():N}";
+
     private ResourceLogs? _logs;
 
     public DistributedApplication App => _app ?? throw new InvalidOperationException("the stack is not started");
@@ -34,7 +38,7 @@ public sealed class StackFixture : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         var stopwatch = Stopwatch.StartNew();
-        (_app, _logs) = await StartAsync(["MailStack:Infrastructure=local"], ResourceNames);
+        (_app, _logs) = await StartAsync(["MailStack:Infrastructure=local", $"MailStack:Proxy:AdminToken={AdminToken}"], ResourceNames);
         StartDuration = stopwatch.Elapsed;
         Report($"started and healthy in {StartDuration.TotalSeconds:F1} s");
     }

@@ -1,0 +1,38 @@
+namespace MailStack.Proxy.Dispatch;
+
+/// <summary>Dispatch and reporting timing; bound from <c>Proxy:Dispatch</c>. Tests use short intervals.</summary>
+public sealed class DispatchOptions
+{
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long a claimed message belongs to one replica before another may retry it.</summary>
+    public TimeSpan ClaimLease { get; set; } = TimeSpan.FromMinutes(5);
+
+    public int BatchSize { get; set; } = 100;
+
+    public int MaxRetries { get; set; } = 5;
+
+    /// <summary>Delay before retry N (the last one repeats).</summary>
+    public TimeSpan[] Backoff { get; set; } = [TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(300), TimeSpan.FromSeconds(900), TimeSpan.FromSeconds(3600), TimeSpan.FromSeconds(7200)];
+
+    public TimeSpan SmtpTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Accept self-signed SMTP server certificates (the stack's sinks use them).</summary>
+    public bool AllowUntrustedCertificates { get; set; }
+
+    public string TrackingHeader { get; set; } = "X-MailStack-ID";
+
+    /// <summary>Heartbeat / report interval per tenant.</summary>
+    public TimeSpan SyncInterval { get; set; } = TimeSpan.FromSeconds(300);
+}
+
+/// <summary>Wakes the dispatcher and reporter now (add-messages, run-now) instead of at the next poll.</summary>
+public sealed class DispatchSignal
+{
+    private TaskCompletionSource _signal = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void Wake() => Interlocked.Exchange(ref _signal, new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+
+    public Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
+        Task.WhenAny(Volatile.Read(ref _signal).Task, Task.Delay(timeout, cancellationToken));
+}

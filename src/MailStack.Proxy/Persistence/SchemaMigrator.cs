@@ -1,0 +1,129 @@
+using Npgsql;
+
+namespace MailStack.Proxy.Persistence;
+
+/// <summary>
+/// Versioned schema migrations applied at start-up. A PostgreSQL advisory lock makes them safe
+/// when several replicas start together: one applies, the others wait and find nothing to do.
+/// </summary>
+public sealed class SchemaMigrator(NpgsqlDataSource dataSource, ILogger<SchemaMigrator> logger)
+{
+    private const long AdvisoryLockKey = 0x4D61696C53746B; // "MailStk"
+
+    /// <summary>Append only: a shipped migration is never edited.</summary>
+    private static readonly (int Version, string Sql)[] Migrations =
+    [
+        (1, """
+            CREATE TABLE tenants (
+                id text PRIMARY KEY,
+                name text,
+                client_base_url text,
+                client_sync_path text NOT NULL DEFAULT '/mail-proxy/sync',
+                client_attachment_path text NOT NULL DEFAULT '/mail-proxy/attachments',
+                client_auth jsonb,
+                large_file_config jsonb,
+                retention_seconds integer NOT NULL DEFAULT 604800,
+                active boolean NOT NULL DEFAULT true,
+                suspended_batches text[] NOT NULL DEFAULT '{}',
+                api_key_hash bytea,
+                api_key_expires_at timestamptz,
+                next_sync_after bigint,
+                created_at timestamptz NOT NULL DEFAULT now(),
+                updated_at timestamptz NOT NULL DEFAULT now()
+            );
+            CREATE TABLE accounts (
+                tenant_id text NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+                id text NOT NULL,
+                host text NOT NULL,
+                port integer NOT NULL,
+                user_name text,
+                password text,
+                use_tls boolean,
+                limit_per_minute integer,
+                limit_per_hour integer,
+                limit_per_day integer,
+                limit_behavior text NOT NULL DEFAULT 'defer',
+                batch_size integer NOT NULL DEFAULT 50,
+                created_at timestamptz NOT NULL DEFAULT now(),
+                updated_at timestamptz NOT NULL DEFAULT now(),
+                PRIMARY KEY (tenant_id, id)
+            );
+            CREATE TABLE messages (
+                pk bigserial PRIMARY KEY,
+                tenant_id text NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+                id text NOT NULL,
+                account_id text NOT NULL,
+                priority integer NOT NULL DEFAULT 2,
+                batch_code text,
+                status text NOT NULL DEFAULT 'pending',
+                deferred_ts bigint,
+                sent_ts bigint,
+                error_ts bigint,
+                error text,
+                retry_count integer NOT NULL DEFAULT 0,
+                claimed_until timestamptz,
+                payload jsonb NOT NULL,
+                created_at timestamptz NOT NULL DEFAULT now(),
+                updated_at timestamptz NOT NULL DEFAULT now(),
+                UNIQUE (tenant_id, id)
+            );
+            CREATE INDEX messages_ready ON messages (priority, created_at) WHERE status IN ('pending', 'deferred');
+            CREATE TABLE message_events (
+                id bigserial PRIMARY KEY,
+                message_pk bigint NOT NULL REFERENCES messages(pk) ON DELETE CASCADE,
+                tenant_id text NOT NULL,
+                event_type text NOT NULL,
+                event_ts bigint NOT NULL,
+                description text,
+                metadata jsonb,
+                reported_ts bigint
+            );
+            CREATE INDEX message_events_unreported ON message_events (tenant_id) WHERE reported_ts IS NULL;
+            """),
+    ];
+
+    public async Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using (var lockCommand = new NpgsqlCommand("SELECT pg_advisory_lock($1)", connection))
+        {
+            lockCommand.Parameters.AddWithValue(AdvisoryLockKey);
+            await lockCommand.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        try
+        {
+            await using (var create = new NpgsqlCommand(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())", connection))
+            {
+                await create.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            await using var current = new NpgsqlCommand("SELECT coalesce(max(version), 0) FROM schema_migrations", connection);
+            var applied = (int)(await current.ExecuteScalarAsync(cancellationToken))!;
+            foreach (var (version, sql) in Migrations.Where(m => m.Version > applied))
+            {
+                await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+                await using (var migrate = new NpgsqlCommand(sql, connection, transaction))
+                {
+                    await migrate.ExecuteNonQueryAsync(cancellationToken);
+                }
+
+                await using (var record = new NpgsqlCommand("INSERT INTO schema_migrations (version) VALUES ($1)", connection, transaction))
+                {
+                    record.Parameters.AddWithValue(version);
+                    await record.ExecuteNonQueryAsync(cancellationToken);
+                }
+
+                await transaction.CommitAsync(cancellationToken);
+                logger.LogInformation("Applied schema migration {Version}", version);
+            }
+        }
+        finally
+        {
+            await using var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock($1)", connection);
+            unlock.Parameters.AddWithValue(AdvisoryLockKey);
+            await unlock.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+    }
+}

@@ -1,0 +1,73 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using MailStack.Tests.Infrastructure;
+
+namespace MailStack.Tests.Proxy;
+
+/// <summary>Talks to the stack's proxy as the admin or as a tenant, and sets up tenants for a test.</summary>
+public sealed class ProxyApi(StackFixture stack)
+{
+    public static CancellationToken Cancellation => TestContext.Current.CancellationToken;
+
+    public Task<string> AdminTokenAsync() => Task.FromResult(stack.AdminToken);
+
+    public HttpClient Client(string? token)
+    {
+        var http = stack.App.CreateHttpClient("proxy", "http");
+        if (token is not null)
+        {
+            http.DefaultRequestHeaders.Add("X-API-Token", token);
+        }
+
+        return http;
+    }
+
+    public async Task<HttpClient> AdminAsync() => Client(await AdminTokenAsync());
+
+    /// <summary>Creates a tenant reporting to <paramref name="echo"/> with one account on <paramref name="sink"/>; returns its API key.</summary>
+    public async Task<string> CreateTenantAsync(string tenantId, string sink = "sink-tenant1", string echo = "echo-tenant1")
+    {
+        using var admin = await AdminAsync();
+        var echoUrl = stack.App.GetEndpoint(echo, "http").ToString().TrimEnd('/');
+        using var created = await admin.PostAsJsonAsync("/tenant", new { id = tenantId, name = $"Tenant {tenantId}", client_base_url = echoUrl }, Cancellation);
+        var body = await created.Content.ReadFromJsonAsync<JsonElement>(Cancellation);
+        Assert.True(created.IsSuccessStatusCode, body.ToString());
+        var smtp = stack.App.GetEndpoint(sink, "smtp");
+        using var account = await admin.PostAsJsonAsync("/account", new { id = "main", tenant_id = tenantId, host = smtp.Host, port = smtp.Port, use_tls = false }, Cancellation);
+        Assert.True(account.IsSuccessStatusCode, await account.Content.ReadAsStringAsync(Cancellation));
+        return body.GetProperty("api_key").GetString()!;
+    }
+
+    public static async Task<JsonElement> JsonAsync(HttpResponseMessage response) =>
+        await response.Content.ReadFromJsonAsync<JsonElement>(Cancellation);
+
+    /// <summary>Polls the messages list until <paramref name="id"/> has left pending/sending (bounded).</summary>
+    public static async Task<JsonElement> WaitForStatusAsync(HttpClient http, string tenantId, string id, Func<string, bool> done, TimeSpan? timeout = null)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
+        limit.CancelAfter(timeout ?? TimeSpan.FromSeconds(30));
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
+        JsonElement last = default;
+        while (true)
+        {
+            var list = await http.GetFromJsonAsync<JsonElement>($"/messages?tenant_id={Uri.EscapeDataString(tenantId)}&include_history=true", limit.Token);
+            foreach (var message in list.GetProperty("messages").EnumerateArray().Where(m => m.GetProperty("id").GetString() == id))
+            {
+                last = message;
+                if (done(message.GetProperty("status").GetString()!))
+                {
+                    return message;
+                }
+            }
+
+            try
+            {
+                await timer.WaitForNextTickAsync(limit.Token);
+            }
+            catch (OperationCanceledException) when (!Cancellation.IsCancellationRequested)
+            {
+                throw new TimeoutException($"message {tenantId}/{id} did not reach the awaited status; last seen: {last}");
+            }
+        }
+    }
+}
