@@ -1,0 +1,216 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using MailStack.Sink.Client;
+using MailStack.Tests.Infrastructure;
+using static MailStack.Tests.Proxy.ProxyApi;
+
+namespace MailStack.Tests.Proxy;
+
+/// <summary>Enqueue over HTTP, delivery over SMTP into the tenant's sink, reports to the tenant's echo server.</summary>
+public sealed class ProxyMessagingTests(StackFixture stack)
+{
+    private readonly ProxyApi _proxy = new(stack);
+
+    private static string NewId(string name) => $"{name}-{Guid.NewGuid():N}"[..24];
+
+    private MailSinkClient Sink(string name) => new(stack.App.GetEndpoint(name, "http"));
+
+    private static object Message(string tenantId, string id, string to, string subject, object? extra = null)
+    {
+        var message = new Dictionary<string, object?>
+        {
+            ["id"] = id, ["tenant_id"] = tenantId, ["account_id"] = "main", ["from"] = "App <app@example.test>", ["to"] = to, ["subject"] = subject, ["body"] = $"body of {subject}",
+        };
+        if (extra is not null)
+        {
+            foreach (var property in JsonSerializer.SerializeToElement(extra).EnumerateObject())
+            {
+                message[property.Name] = property.Value;
+            }
+        }
+
+        return message;
+    }
+
+    [Fact]
+    public async Task A_message_is_delivered_to_the_tenants_sink_with_headers_and_reported_to_its_endpoint()
+    {
+        var tenantId = NewId("deliver");
+        var key = await _proxy.CreateTenantAsync(tenantId);
+        using var tenant = _proxy.Client(key);
+        using var sink1 = Sink("sink-tenant1");
+        using var sink2 = Sink("sink-tenant2");
+        var to = sink1.NewAddress("proxy-deliver");
+        var cc = sink1.NewAddress("proxy-cc");
+        var bcc = sink1.NewAddress("proxy-bcc");
+
+        using var response = await tenant.PostAsJsonAsync("/commands/add-messages", new
+        {
+            messages = new[] { Message(tenantId, "m1", to, "Grüße ✓", new { cc = new[] { cc }, bcc, html = "<p>html part</p>", headers = new Dictionary<string, object> { ["X-Campaign"] = "spring", ["X-Count"] = 3 } }) },
+        }, Cancellation);
+        var body = await JsonAsync(response);
+        Assert.True(response.IsSuccessStatusCode, body.ToString());
+        Assert.Equal(1, body.GetProperty("queued").GetInt32());
+        Assert.Equal(0, body.GetProperty("rejected").GetArrayLength());
+
+        var delivered = await sink1.WaitForMessageAsync(MailSinkClient.To(to), TimeSpan.FromSeconds(30), Cancellation);
+        Assert.Equal("Grüße ✓", delivered.Subject);
+        Assert.Equal("body of Grüße ✓", delivered.Text.Trim());
+        Assert.Equal("<p>html part</p>", delivered.HTML.Trim());
+        Assert.Equal(cc, Assert.Single(delivered.Cc).Address);
+        var raw = System.Text.Encoding.UTF8.GetString(await sink1.GetRawAsync(delivered.ID, Cancellation));
+        Assert.Contains("X-MailStack-ID: m1\r\n", raw, StringComparison.Ordinal);
+        Assert.Contains("X-Campaign: spring\r\n", raw, StringComparison.Ordinal);
+        Assert.Contains("X-Count: 3\r\n", raw, StringComparison.Ordinal);
+        Assert.DoesNotContain(bcc, raw[..raw.IndexOf("\r\n\r\n", StringComparison.Ordinal)].Replace($"Bcc: {bcc}", "", StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.Single(await sink1.SearchAsync(MailSinkClient.To(bcc), cancellationToken: Cancellation));
+        Assert.Empty(await sink2.SearchAsync(MailSinkClient.To(to), cancellationToken: Cancellation));
+
+        var record = await WaitForStatusAsync(tenant, tenantId, "m1", s => s == "sent");
+        Assert.True(record.GetProperty("sent_ts").GetInt64() > 0);
+        Assert.Equal("sent", record.GetProperty("history")[0].GetProperty("event_type").GetString());
+
+        var report = await WaitForReportAsync("echo-tenant1", "m1", tenantId);
+        Assert.True(report.GetProperty("sent_ts").GetInt64() > 0);
+        Assert.Equal(2, report.EnumerateObject().Count());
+    }
+
+    [Fact]
+    public async Task Invalid_messages_are_rejected_with_their_reasons_and_valid_ones_queued()
+    {
+        var tenantId = NewId("reject");
+        var key = await _proxy.CreateTenantAsync(tenantId);
+        using var tenant = _proxy.Client(key);
+        using var sink = Sink("sink-tenant1");
+        var to = sink.NewAddress("proxy-valid");
+
+        using var response = await tenant.PostAsJsonAsync("/commands/add-messages", new
+        {
+            messages = new object[]
+            {
+                Message(tenantId, "ok", to, "valid"),
+                new { id = "no-subject", tenant_id = tenantId, account_id = "main", from = "a@example.test", to },
+                new { id = "no-to", tenant_id = tenantId, account_id = "main", from = "a@example.test", subject = "s" },
+                Message(tenantId, "ok", to, "duplicate"),
+                new { id = "bad-account", tenant_id = tenantId, account_id = "nope", from = "a@example.test", to, subject = "s" },
+            },
+        }, Cancellation);
+        var body = await JsonAsync(response);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(1, body.GetProperty("queued").GetInt32());
+        var reasons = body.GetProperty("rejected").EnumerateArray().ToDictionary(r => r.GetProperty("id").GetString()!, r => r.GetProperty("reason").GetString());
+        Assert.Equal("missing subject", reasons["no-subject"]);
+        Assert.Equal("missing to", reasons["no-to"]);
+        Assert.Equal("duplicate id in batch", reasons["ok"]);
+        Assert.Equal("account not found for tenant", reasons["bad-account"]);
+        await sink.WaitForMessageAsync(MailSinkClient.To(to), TimeSpan.FromSeconds(30), Cancellation);
+        await WaitForStatusAsync(tenant, tenantId, "ok", s => s == "sent");
+
+        using var again = await tenant.PostAsJsonAsync("/commands/add-messages", new { messages = new[] { Message(tenantId, "ok", to, "resend") } }, Cancellation);
+        var againBody = await JsonAsync(again);
+        Assert.Equal(HttpStatusCode.BadRequest, again.StatusCode);
+        Assert.Equal("already sent", againBody.GetProperty("detail").GetProperty("rejected")[0].GetProperty("reason").GetString());
+    }
+
+    [Fact]
+    public async Task More_than_1000_messages_are_refused_whole()
+    {
+        var tenantId = NewId("limit");
+        var key = await _proxy.CreateTenantAsync(tenantId);
+        using var tenant = _proxy.Client(key);
+        var messages = Enumerable.Range(0, 1001).Select(i => Message(tenantId, $"m{i}", "x@example.test", "s")).ToArray();
+        using var response = await tenant.PostAsJsonAsync("/commands/add-messages", new { messages }, Cancellation);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("at most 1000", (await JsonAsync(response)).GetProperty("detail").GetProperty("error").GetString(), StringComparison.Ordinal);
+        var list = await tenant.GetFromJsonAsync<JsonElement>($"/messages?tenant_id={tenantId}", Cancellation);
+        Assert.Equal(0, list.GetProperty("messages").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task A_550_from_the_server_marks_the_message_error_with_the_smtp_text()
+    {
+        var tenantId = NewId("hard");
+        var key = await _proxy.CreateTenantAsync(tenantId, sink: "sink-tenant2", echo: "echo-tenant2");
+        using var tenant = _proxy.Client(key);
+        using var sink = Sink("sink-tenant2");
+        var to = sink.NewAddress("proxy-550");
+        await AddRecipientRuleAsync("sink-tenant2", to, 550, "5.1.1", "no such user");
+
+        await tenant.PostAsJsonAsync("/commands/add-messages", new { messages = new[] { Message(tenantId, "hard", to, "will bounce") } }, Cancellation);
+        var record = await WaitForStatusAsync(tenant, tenantId, "hard", s => s == "error");
+
+        Assert.Equal("5.1.1 no such user (SMTP 550)", record.GetProperty("error").GetString());
+        var report = await WaitForReportAsync("echo-tenant2", "hard", tenantId);
+        Assert.Equal("5.1.1 no such user (SMTP 550)", report.GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task A_451_from_the_server_defers_the_message_and_counts_the_retry()
+    {
+        var tenantId = NewId("soft");
+        var key = await _proxy.CreateTenantAsync(tenantId, sink: "sink-tenant2", echo: "echo-tenant2");
+        using var tenant = _proxy.Client(key);
+        using var sink = Sink("sink-tenant2");
+        var to = sink.NewAddress("proxy-451");
+        await AddRecipientRuleAsync("sink-tenant2", to, 451, "4.3.0", "try later");
+
+        await tenant.PostAsJsonAsync("/commands/add-messages", new { messages = new[] { Message(tenantId, "soft", to, "deferred") } }, Cancellation);
+        var record = await WaitForStatusAsync(tenant, tenantId, "soft", s => s == "deferred");
+
+        Assert.Equal(1, record.GetProperty("retry_count").GetInt32());
+        Assert.True(record.GetProperty("deferred_ts").GetInt64() > DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 30);
+        var report = await WaitForReportAsync("echo-tenant2", "soft", tenantId);
+        Assert.Equal("4.3.0 try later (SMTP 451)", report.GetProperty("deferred_reason").GetString());
+    }
+
+    /// <summary>
+    /// A chaos rule for one unique recipient, so other tests on the same sink are unaffected. Read-modify-write
+    /// of the sink's rules: only tests of this class (which run one at a time) may call it.
+    /// </summary>
+    private async Task AddRecipientRuleAsync(string sinkName, string address, int code, string enhanced, string text)
+    {
+        using var http = new HttpClient { BaseAddress = stack.App.GetEndpoint(sinkName, "http") };
+        using var api = new MailSinkClient(http);
+        var current = await http.GetFromJsonAsync<ChaosSettings>("api/v1/chaos", SinkJson.Options, Cancellation);
+        current!.Rules.Add(new ChaosRule { Stage = ChaosStage.Rcpt, AddressPattern = "^" + System.Text.RegularExpressions.Regex.Escape(address) + "$", Code = code, EnhancedCode = enhanced, Text = text });
+        await api.SetChaosAsync(current, Cancellation);
+    }
+
+    /// <summary>Waits until the echo server has received a delivery report item for <paramref name="id"/>.</summary>
+    private async Task<JsonElement> WaitForReportAsync(string echo, string id, string tenantId)
+    {
+        using var http = stack.App.CreateHttpClient(echo, "http");
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
+        limit.CancelAfter(TimeSpan.FromSeconds(30));
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
+        do
+        {
+            var recorded = await http.GetFromJsonAsync<JsonElement>("/requests?path=/mail-proxy/sync", limit.Token);
+            foreach (var request in recorded.GetProperty("requests").EnumerateArray())
+            {
+                var items = JsonDocument.Parse(request.GetProperty("body").GetString()!).RootElement.GetProperty("delivery_report");
+                foreach (var item in items.EnumerateArray())
+                {
+                    // Ids are per tenant; the message ids here are unique enough together with the tenant's events.
+                    if (item.GetProperty("id").GetString() == id && await BelongsToAsync(tenantId, id))
+                    {
+                        return item.Clone();
+                    }
+                }
+            }
+        }
+        while (await timer.WaitForNextTickAsync(limit.Token));
+
+        throw new TimeoutException($"no delivery report for {id}");
+    }
+
+    private async Task<bool> BelongsToAsync(string tenantId, string id)
+    {
+        using var admin = await _proxy.AdminAsync();
+        var list = await admin.GetFromJsonAsync<JsonElement>($"/messages?tenant_id={tenantId}&include_history=true", Cancellation);
+        return list.GetProperty("messages").EnumerateArray().Any(m => m.GetProperty("id").GetString() == id
+            && m.GetProperty("history").EnumerateArray().Any(h => h.TryGetProperty("reported_ts", out var r) && r.ValueKind == JsonValueKind.Number));
+    }
+}
