@@ -33,4 +33,5 @@ app.MapGet("/status", async (HttpRequest request, CallerResolver auth) =>
 app.MapTenantEndpoints();
 app.MapAccountEndpoints();
 app.MapMessageEndpoints();
+app.MapSuspendEndpoints();
 app.Run();
