@@ -54,12 +54,41 @@ internal static class RequestJournalEndpoints
     {
         app.MapGet("/requests", (RequestJournal journal, string? path) => Results.Ok(new { requests = journal.List(path) }));
         app.MapDelete("/requests", (RequestJournal journal) => Results.Ok(new { removed = journal.Clear() }));
-        app.MapFallback(async (HttpContext context, RequestJournal journal) =>
+        app.MapGet("/replies", (ProgrammedReplies replies) => Results.Ok(new { replies = replies.List() }));
+        app.MapPut("/replies", (ProgrammedReply reply, ProgrammedReplies replies) =>
+        {
+            if (string.IsNullOrEmpty(reply.Path) || !reply.Path.StartsWith('/') || reply.Status is < 100 or > 599 || reply.DelayMilliseconds < 0)
+            {
+                return Results.BadRequest(new { ok = false, detail = "a reply needs a Path starting with '/', a Status 100-599 and a non-negative DelayMilliseconds" });
+            }
+
+            replies.Set(reply);
+            return Results.Ok(new { ok = true });
+        });
+        app.MapDelete("/replies", (ProgrammedReplies replies) =>
+        {
+            replies.Clear();
+            return Results.Ok(new { ok = true });
+        });
+        app.MapFallback(async (HttpContext context, RequestJournal journal, ProgrammedReplies replies) =>
         {
             var body = await ReadBodyAsync(context.Request, context.RequestAborted);
             var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
-            var recorded = journal.Record(context.Request.Method, context.Request.Path.Value ?? "/", context.Request.QueryString.Value ?? "", headers, body);
-            return Results.Ok(new { ok = true, sequence = recorded.Sequence });
+            var path = context.Request.Path.Value ?? "/";
+            var recorded = journal.Record(context.Request.Method, path, context.Request.QueryString.Value ?? "", headers, body);
+            if (replies.Take(path) is not { } reply)
+            {
+                return Results.Ok(new { ok = true, sequence = recorded.Sequence });
+            }
+
+            if (reply.DelayMilliseconds > 0)
+            {
+                await Task.Delay(reply.DelayMilliseconds, context.RequestAborted);
+            }
+
+            return reply.Body is { } json
+                ? Results.Json(json, statusCode: reply.Status)
+                : Results.StatusCode(reply.Status);
         });
     }
 

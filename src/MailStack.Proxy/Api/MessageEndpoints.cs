@@ -18,12 +18,26 @@ internal static class MessageEndpoints
         app.MapGet("/messages", ListAsync);
         app.MapDelete("/messages", DeleteAsync);
         app.MapPost("/commands/delete-messages", DeleteAsync);
-        app.MapPost("/commands/run-now", async (HttpRequest request, CallerResolver auth, DispatchSignal signal) =>
+        app.MapPost("/commands/run-now", async (HttpRequest request, CallerResolver auth, NpgsqlDataSource db, DispatchSignal signal, string? tenant_id) =>
         {
-            var (_, failure) = await auth.ResolveAsync(request);
+            var (caller, failure) = await auth.ResolveAsync(request);
             if (failure is not null)
             {
                 return failure;
+            }
+
+            // The tenant asking for a sync lifts its own do-not-disturb (next_sync_after).
+            var tenant = tenant_id ?? caller!.TenantId;
+            if (tenant is not null)
+            {
+                if (!caller!.CanAccess(tenant))
+                {
+                    return Errors.Forbidden($"this token may not act on tenant '{tenant}'");
+                }
+
+                await using var clear = db.CreateCommand("UPDATE tenants SET next_sync_after = NULL WHERE id = $1");
+                clear.Parameters.AddWithValue(tenant);
+                await clear.ExecuteNonQueryAsync(request.HttpContext.RequestAborted);
             }
 
             signal.Wake();

@@ -33,16 +33,25 @@ public sealed class DeliveryReporter(NpgsqlDataSource db, IHttpClientFactory htt
         }
     }
 
+    /// <summary>
+    /// Reports to every tenant with unreported events, and sends a heartbeat to active tenants
+    /// whose last sync is older than the sync interval (unless they asked not to be disturbed).
+    /// </summary>
     public async Task ReportAllAsync(CancellationToken cancellationToken)
     {
+        var now = time.GetUtcNow().ToUnixTimeSeconds();
         var tenants = new List<(string Id, string Url, JsonElement? Auth)>();
         await using (var command = db.CreateCommand("""
             SELECT t.id, t.client_base_url || t.client_sync_path, t.client_auth FROM tenants t
             WHERE t.active AND t.client_base_url IS NOT NULL
-              AND EXISTS (SELECT 1 FROM message_events e WHERE e.tenant_id = t.id AND e.reported_ts IS NULL)
+              AND (EXISTS (SELECT 1 FROM message_events e WHERE e.tenant_id = t.id AND e.reported_ts IS NULL
+                           AND e.event_type IN ('sent', 'error', 'deferred', 'bounced'))
+                   OR (coalesce(t.last_sync_ts, 0) + $2 <= $1 AND coalesce(t.next_sync_after, 0) <= $1))
             """))
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
+            command.Parameters.AddWithValue(now);
+            command.Parameters.AddWithValue((long)options.Value.SyncInterval.TotalSeconds);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
                 tenants.Add((reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? null : JsonDocument.Parse(reader.GetString(2)).RootElement.Clone()));
@@ -51,11 +60,15 @@ public sealed class DeliveryReporter(NpgsqlDataSource db, IHttpClientFactory htt
 
         foreach (var tenant in tenants)
         {
-            await ReportTenantAsync(tenant.Id, tenant.Url, tenant.Auth, cancellationToken);
+            // A tenant that answers "queued" wants the next batch at once; bounded so one tenant cannot starve the rest.
+            for (var round = 0; round < 10 && await ReportTenantAsync(tenant.Id, tenant.Url, tenant.Auth, cancellationToken); round++)
+            {
+            }
         }
     }
 
-    private async Task ReportTenantAsync(string tenantId, string url, JsonElement? auth, CancellationToken cancellationToken)
+    /// <returns>True when the tenant asked for another report straight away.</returns>
+    private async Task<bool> ReportTenantAsync(string tenantId, string url, JsonElement? auth, CancellationToken cancellationToken)
     {
         var eventIds = new List<long>();
         var items = new List<Dictionary<string, object?>>();
@@ -82,34 +95,66 @@ public sealed class DeliveryReporter(NpgsqlDataSource db, IHttpClientFactory htt
             }
         }
 
-        if (items.Count == 0)
-        {
-            return;
-        }
-
         using var http = httpFactory.CreateClient("tenant-sync");
         using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = JsonContent.Create(new { delivery_report = items }) };
         Authorize(request, auth);
+        JsonElement reply;
         try
         {
             using var response = await http.SendAsync(request, cancellationToken);
             if (!response.IsSuccessStatusCode)
             {
                 logger.LogWarning("Tenant {TenantId} answered {Status} to a delivery report of {Count} item(s); they will be sent again", tenantId, (int)response.StatusCode, items.Count);
-                return;
+                return false;
             }
+
+            reply = await ReadReplyAsync(response, cancellationToken);
         }
-        catch (HttpRequestException ex)
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
             logger.LogWarning("Tenant {TenantId} sync endpoint unreachable ({Reason}); {Count} item(s) will be sent again", tenantId, ex.Message, items.Count);
-            return;
+            return false;
         }
 
-        await using var mark = db.CreateCommand("UPDATE message_events SET reported_ts = $2 WHERE id = ANY($1)");
-        mark.Parameters.AddWithValue(eventIds.ToArray());
-        mark.Parameters.AddWithValue(time.GetUtcNow().ToUnixTimeSeconds());
-        await mark.ExecuteNonQueryAsync(cancellationToken);
-        logger.LogInformation("Reported {Count} event(s) to tenant {TenantId}", items.Count, tenantId);
+        var now = time.GetUtcNow().ToUnixTimeSeconds();
+        long? nextSyncAfter = reply.ValueKind == JsonValueKind.Object && reply.TryGetProperty("next_sync_after", out var after) && after.TryGetInt64(out var afterTs) ? afterTs : null;
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var mark = new NpgsqlCommand("UPDATE message_events SET reported_ts = $2 WHERE id = ANY($1)", connection, transaction))
+        {
+            mark.Parameters.AddWithValue(eventIds.ToArray());
+            mark.Parameters.AddWithValue(now);
+            await mark.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using (var synced = new NpgsqlCommand("UPDATE tenants SET last_sync_ts = $2, next_sync_after = $3 WHERE id = $1", connection, transaction))
+        {
+            synced.Parameters.AddWithValue(tenantId);
+            synced.Parameters.AddWithValue(now);
+            synced.Parameters.AddWithValue((object?)nextSyncAfter ?? DBNull.Value);
+            await synced.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        if (items.Count > 0)
+        {
+            logger.LogInformation("Reported {Count} event(s) to tenant {TenantId}", items.Count, tenantId);
+        }
+
+        var queued = reply.ValueKind == JsonValueKind.Object && reply.TryGetProperty("queued", out var q) && q.TryGetInt32(out var n) ? n : 0;
+        return queued > 0 || items.Count == MaxItemsPerReport;
+    }
+
+    private static async Task<JsonElement> ReadReplyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
+        }
+        catch (JsonException)
+        {
+            return default; // a 2xx without JSON still acknowledges the report
+        }
     }
 
     private static void Authorize(HttpRequestMessage request, JsonElement? auth)

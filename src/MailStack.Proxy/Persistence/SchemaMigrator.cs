@@ -80,6 +80,7 @@ public sealed class SchemaMigrator(NpgsqlDataSource dataSource, ILogger<SchemaMi
             );
             CREATE INDEX message_events_unreported ON message_events (tenant_id) WHERE reported_ts IS NULL;
             """),
+        (2, "ALTER TABLE tenants ADD COLUMN last_sync_ts bigint;"),
     ];
 
     public async Task MigrateAsync(CancellationToken cancellationToken)

@@ -49,35 +49,12 @@ public sealed class ResourceLogs : IAsyncDisposable
         _lines.TryGetValue(resourceName, out var lines) ? lines.ToList() : [];
 
     /// <summary>Waits until <paramref name="resourceName"/> has logged a line containing <paramref name="text"/>.</summary>
-    public async Task<string> WaitForLineAsync(string resourceName, string text, TimeSpan timeout)
-    {
-        using var limit = new CancellationTokenSource(timeout);
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
-        do
-        {
-            var match = Of(resourceName).FirstOrDefault(l => l.Contains(text, StringComparison.Ordinal));
-            if (match is not null)
-            {
-                return match;
-            }
-        }
-        while (await WaitTickAsync(timer, limit.Token));
-
-        throw new TimeoutException(
-            $"'{resourceName}' logged no line containing \"{text}\" within {timeout.TotalSeconds:F0} s; it logged:\n{string.Join('\n', Of(resourceName).TakeLast(20))}");
-    }
-
-    private static async Task<bool> WaitTickAsync(PeriodicTimer timer, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await timer.WaitForNextTickAsync(cancellationToken);
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
-    }
+    public Task<string> WaitForLineAsync(string resourceName, string text, TimeSpan timeout) =>
+        Eventually.GetAsync(
+            _ => Task.FromResult(Of(resourceName).FirstOrDefault(l => l.Contains(text, StringComparison.Ordinal))),
+            $"'{resourceName}' to log a line containing \"{text}\"",
+            timeout,
+            () => string.Join('\n', Of(resourceName).TakeLast(20)));
 
     public async ValueTask DisposeAsync()
     {

@@ -25,11 +25,11 @@ public sealed class ProxyApi(StackFixture stack)
     public async Task<HttpClient> AdminAsync() => Client(await AdminTokenAsync());
 
     /// <summary>Creates a tenant reporting to <paramref name="echo"/> with one account on <paramref name="sink"/>; returns its API key.</summary>
-    public async Task<string> CreateTenantAsync(string tenantId, string sink = "sink-tenant1", string echo = "echo-tenant1")
+    public async Task<string> CreateTenantAsync(string tenantId, string sink = "sink-tenant1", string echo = "echo-tenant1", string? syncPath = null)
     {
         using var admin = await AdminAsync();
         var echoUrl = stack.App.GetEndpoint(echo, "http").ToString().TrimEnd('/');
-        using var created = await admin.PostAsJsonAsync("/tenant", new { id = tenantId, name = $"Tenant {tenantId}", client_base_url = echoUrl }, Cancellation);
+        using var created = await admin.PostAsJsonAsync("/tenant", new { id = tenantId, name = $"Tenant {tenantId}", client_base_url = echoUrl, client_sync_path = syncPath }, Cancellation);
         var body = await created.Content.ReadFromJsonAsync<JsonElement>(Cancellation);
         Assert.True(created.IsSuccessStatusCode, body.ToString());
         var smtp = stack.App.GetEndpoint(sink, "smtp");
@@ -41,33 +41,22 @@ public sealed class ProxyApi(StackFixture stack)
     public static async Task<JsonElement> JsonAsync(HttpResponseMessage response) =>
         await response.Content.ReadFromJsonAsync<JsonElement>(Cancellation);
 
-    /// <summary>Polls the messages list until <paramref name="id"/> has left pending/sending (bounded).</summary>
-    public static async Task<JsonElement> WaitForStatusAsync(HttpClient http, string tenantId, string id, Func<string, bool> done, TimeSpan? timeout = null)
+    /// <summary>
+    /// Waits until message <paramref name="id"/> has a status <paramref name="done"/> accepts (and, with
+    /// <paramref name="reported"/>, its first event is marked reported); returns its record with history.
+    /// </summary>
+    public static async Task<JsonElement> WaitForStatusAsync(HttpClient http, string tenantId, string id, Func<string, bool> done, bool reported = false)
     {
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
-        limit.CancelAfter(timeout ?? TimeSpan.FromSeconds(30));
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
-        JsonElement last = default;
-        while (true)
+        JsonElement? last = null;
+        var found = await Eventually.GetAsync<object>(async cancellation =>
         {
-            var list = await http.GetFromJsonAsync<JsonElement>($"/messages?tenant_id={Uri.EscapeDataString(tenantId)}&include_history=true", limit.Token);
-            foreach (var message in list.GetProperty("messages").EnumerateArray().Where(m => m.GetProperty("id").GetString() == id))
-            {
-                last = message;
-                if (done(message.GetProperty("status").GetString()!))
-                {
-                    return message;
-                }
-            }
-
-            try
-            {
-                await timer.WaitForNextTickAsync(limit.Token);
-            }
-            catch (OperationCanceledException) when (!Cancellation.IsCancellationRequested)
-            {
-                throw new TimeoutException($"message {tenantId}/{id} did not reach the awaited status; last seen: {last}");
-            }
-        }
+            var list = await http.GetFromJsonAsync<JsonElement>($"/messages?tenant_id={Uri.EscapeDataString(tenantId)}&include_history=true", cancellation);
+            last = list.GetProperty("messages").EnumerateArray().Where(m => m.GetProperty("id").GetString() == id).Select(m => (JsonElement?)m.Clone()).FirstOrDefault();
+            return last is { } message && done(message.GetProperty("status").GetString()!)
+                && (!reported || (message.GetProperty("history").GetArrayLength() > 0 && message.GetProperty("history")[0].TryGetProperty("reported_ts", out _)))
+                ? message
+                : null;
+        }, $"message {tenantId}/{id} to reach the awaited status", lastSeen: () => last?.ToString() ?? "not listed");
+        return (JsonElement)found;
     }
 }

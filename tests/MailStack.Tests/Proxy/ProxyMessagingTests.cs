@@ -178,39 +178,16 @@ public sealed class ProxyMessagingTests(StackFixture stack)
         await api.SetChaosAsync(current, Cancellation);
     }
 
-    /// <summary>Waits until the echo server has received a delivery report item for <paramref name="id"/>.</summary>
+    /// <summary>Waits until the tenant's event for <paramref name="id"/> is reported and returns the item the echo server got.</summary>
     private async Task<JsonElement> WaitForReportAsync(string echo, string id, string tenantId)
     {
-        using var http = stack.App.CreateHttpClient(echo, "http");
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
-        limit.CancelAfter(TimeSpan.FromSeconds(30));
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
-        do
-        {
-            var recorded = await http.GetFromJsonAsync<JsonElement>("/requests?path=/mail-proxy/sync", limit.Token);
-            foreach (var request in recorded.GetProperty("requests").EnumerateArray())
-            {
-                var items = JsonDocument.Parse(request.GetProperty("body").GetString()!).RootElement.GetProperty("delivery_report");
-                foreach (var item in items.EnumerateArray())
-                {
-                    // Ids are per tenant; the message ids here are unique enough together with the tenant's events.
-                    if (item.GetProperty("id").GetString() == id && await BelongsToAsync(tenantId, id))
-                    {
-                        return item.Clone();
-                    }
-                }
-            }
-        }
-        while (await timer.WaitForNextTickAsync(limit.Token));
-
-        throw new TimeoutException($"no delivery report for {id}");
-    }
-
-    private async Task<bool> BelongsToAsync(string tenantId, string id)
-    {
         using var admin = await _proxy.AdminAsync();
-        var list = await admin.GetFromJsonAsync<JsonElement>($"/messages?tenant_id={tenantId}&include_history=true", Cancellation);
-        return list.GetProperty("messages").EnumerateArray().Any(m => m.GetProperty("id").GetString() == id
-            && m.GetProperty("history").EnumerateArray().Any(h => h.TryGetProperty("reported_ts", out var r) && r.ValueKind == JsonValueKind.Number));
+        await WaitForStatusAsync(admin, tenantId, id, _ => true, reported: true);
+        using var http = stack.App.CreateHttpClient(echo, "http");
+        var recorded = await http.GetFromJsonAsync<JsonElement>("/requests?path=/mail-proxy/sync", Cancellation);
+        // Message ids are per tenant: the newest report carrying this id after it was marked reported is ours.
+        return recorded.GetProperty("requests").EnumerateArray().Reverse()
+            .SelectMany(r => JsonDocument.Parse(r.GetProperty("body").GetString()!).RootElement.GetProperty("delivery_report").EnumerateArray().Select(i => i.Clone()))
+            .First(i => i.GetProperty("id").GetString() == id);
     }
 }
