@@ -14,6 +14,7 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<SchemaMigrator>();
 builder.Services.AddSingleton<CallerResolver>();
 builder.Services.AddSingleton<DispatchSignal>();
+builder.Services.AddSingleton<ProxyMetrics>();
 builder.Services.Configure<DispatchOptions>(builder.Configuration.GetSection("Proxy:Dispatch"));
 builder.Services.AddHttpClient("tenant-sync", http => http.Timeout = TimeSpan.FromSeconds(30));
 builder.Services.AddHostedService<DatabaseStartupProbe>();
@@ -30,6 +31,8 @@ app.MapGet("/status", async (HttpRequest request, CallerResolver auth) =>
     var (_, failure) = await auth.ResolveAsync(request);
     return failure ?? Results.Ok(new { ok = true, active = true });
 });
+app.MapGet("/metrics", async (ProxyMetrics metrics, Npgsql.NpgsqlDataSource db, CancellationToken cancellationToken) =>
+    Results.Text(await metrics.RenderAsync(db, cancellationToken), "text/plain; version=0.0.4"));
 app.MapTenantEndpoints();
 app.MapAccountEndpoints();
 app.MapMessageEndpoints();

@@ -15,7 +15,7 @@ namespace MailStack.Proxy.Dispatch;
 /// one database never take the same message and a dead replica's claims expire), sends them
 /// through the tenant's account with MailKit and records every outcome as an event to report.
 /// </summary>
-public sealed class Dispatcher(NpgsqlDataSource db, DispatchSignal signal, IOptions<DispatchOptions> options, TimeProvider time, ILogger<Dispatcher> logger) : BackgroundService
+public sealed class Dispatcher(NpgsqlDataSource db, DispatchSignal signal, IOptions<DispatchOptions> options, TimeProvider time, MailStack.Proxy.Api.ProxyMetrics metrics, ILogger<Dispatcher> logger) : BackgroundService
 {
     public static readonly ActivitySource Activity = new("MailStack.Proxy");
 
@@ -123,6 +123,12 @@ public sealed class Dispatcher(NpgsqlDataSource db, DispatchSignal signal, IOpti
                 }
 
                 var (mime, sender, recipients) = MailComposer.Compose(message.Payload, Options.TrackingHeader, "mailstack-proxy");
+                if (activity is not null)
+                {
+                    // W3C trace context in the mail, so the receiving side can continue the trace.
+                    mime.Headers.Replace("traceparent", activity.Id!);
+                }
+
                 await smtp.SendAsync(mime, sender, recipients, cancellationToken);
                 await RecordSentAsync(message, cancellationToken);
             }
@@ -230,6 +236,7 @@ public sealed class Dispatcher(NpgsqlDataSource db, DispatchSignal signal, IOpti
         }
 
         await transaction.CommitAsync(cancellationToken);
+        metrics.Increment(eventType switch { "sent" => "mailstack_sent_total", "error" => "mailstack_errors_total", _ => "mailstack_deferred_total" }, message.TenantId, message.AccountId);
         logger.LogInformation("Message {TenantId}/{MessageId}: {Event} {Description}", message.TenantId, message.Id, eventType, description);
     }
 
