@@ -16,6 +16,7 @@ internal static class MailProxyResourceBuilderExtensions
             ? builder.AddParameter($"{name}-admin-token", fixedToken, secret: true).Resource
             : ParameterResourceBuilderExtensions.CreateDefaultPasswordParameter(builder, $"{name}-admin-token", special: false);
         return builder.AddProject<Projects.MailStack_Proxy>(name)
+            .WithAnnotation(new AdminTokenAnnotation(adminToken))
             .WithHttpEndpoint(port: httpPort, name: "http")
             .WithEnvironment("Proxy__AdminToken", adminToken)
             // The tenant sinks present self-signed certificates on STARTTLS.
@@ -27,6 +28,9 @@ internal static class MailProxyResourceBuilderExtensions
             .WithReference(bounceMailbox)
             .WithHttpHealthCheck("/health");
     }
+
+    /// <summary>The proxy's admin token, for the AppHost's own calls (seeding, dashboard commands).</summary>
+    internal sealed record AdminTokenAnnotation(ParameterResource Token) : IResourceAnnotation;
 
     /// <summary>Service discovery for a tenant's sink and echo server, which the proxy reaches by name.</summary>
     public static IResourceBuilder<ProjectResource> WithTenant(

@@ -21,6 +21,9 @@ var echo2 = builder.AddTenantEchoServer("echo-tenant2");
 // Services
 builder.AddMailProxy("proxy", httpPort: 8000, maildb, objects, bounceMailbox)
     .WithTenant(sink1, echo1)
-    .WithTenant(sink2, echo2);
+    .WithTenant(sink2, echo2)
+    .WithDemoTenant("tenant1", sink1, echo1)
+    .WithDemoTenant("tenant2", sink2, echo2)
+    .WithRunNowCommand();
 
 builder.Build().Run();

@@ -111,7 +111,7 @@ internal static class AccountEndpoints
             });
         }
 
-        return Results.Json(new { ok = true, accounts }, JsonBody.Options);
+        return Results.Json(new { ok = true, accounts = accounts.Select(a => a.WithoutNulls()) }, JsonBody.Options);
     }
 
     private static async Task<IResult> DeleteAsync(string id, HttpRequest request, CallerResolver auth, NpgsqlDataSource db, string? tenant_id)

@@ -30,6 +30,10 @@ public static class JsonBody
         }
     }
 
+    /// <summary>The API omits null fields; records built as dictionaries drop them here.</summary>
+    public static Dictionary<string, object?> WithoutNulls(this Dictionary<string, object?> record) =>
+        record.Where(field => field.Value is not null).ToDictionary(field => field.Key, field => field.Value);
+
     public static string? Text(this JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 

@@ -256,7 +256,7 @@ internal static class MessageEndpoints
             await AttachHistoryAsync(db, records, request.HttpContext.RequestAborted);
         }
 
-        return Results.Json(new { ok = true, messages = records, next_cursor = nextCursor }, JsonBody.Options);
+        return Results.Json(new { ok = true, messages = records.Select(r => r.WithoutNulls()), next_cursor = nextCursor }, JsonBody.Options);
     }
 
     private static async Task AttachHistoryAsync(NpgsqlDataSource db, List<Dictionary<string, object?>> records, CancellationToken cancellationToken)

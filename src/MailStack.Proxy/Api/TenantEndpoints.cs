@@ -112,7 +112,7 @@ internal static class TenantEndpoints
         await using var reader = await command.ExecuteReaderAsync(request.HttpContext.RequestAborted);
         while (await reader.ReadAsync(request.HttpContext.RequestAborted))
         {
-            tenants.Add(Read(reader));
+            tenants.Add(Read(reader).WithoutNulls());
         }
 
         return Results.Json(new { ok = true, tenants }, JsonBody.Options);
@@ -139,7 +139,7 @@ internal static class TenantEndpoints
             return Errors.NotFound($"tenant '{id}' not found");
         }
 
-        var tenant = Read(reader);
+        var tenant = Read(reader).WithoutNulls();
         tenant["ok"] = true;
         return Results.Json(tenant, JsonBody.Options);
     }

@@ -77,6 +77,23 @@ public sealed class ProxyMessagingTests(StackFixture stack)
     }
 
     [Fact]
+    public async Task Demo_tenants_are_seeded_with_accounts_on_their_sinks_and_echo_endpoints()
+    {
+        using var admin = await _proxy.AdminAsync();
+        foreach (var (tenantId, sink, echo) in new[] { ("tenant1", "sink-tenant1", "echo-tenant1"), ("tenant2", "sink-tenant2", "echo-tenant2") })
+        {
+            var tenant = await Eventually.GetAsync(async cancellation =>
+            {
+                using var response = await admin.GetAsync($"/tenant/{tenantId}", cancellation);
+                return response.IsSuccessStatusCode ? (object)await JsonAsync(response) : null;
+            }, $"demo tenant {tenantId}");
+            Assert.Equal(stack.App.GetEndpoint(echo, "http").ToString().TrimEnd('/'), ((JsonElement)tenant).GetProperty("client_base_url").GetString()!.TrimEnd('/'));
+            var accounts = await admin.GetFromJsonAsync<JsonElement>($"/accounts?tenant_id={tenantId}", Cancellation);
+            Assert.Equal(stack.App.GetEndpoint(sink, "smtp").Port, accounts.GetProperty("accounts")[0].GetProperty("port").GetInt32());
+        }
+    }
+
+    [Fact]
     public async Task Invalid_messages_are_rejected_with_their_reasons_and_valid_ones_queued()
     {
         var tenantId = NewId("reject");
