@@ -6,6 +6,8 @@ cd "$root"
 
 ./scripts/install-prereqs.sh
 dotnet build MailStack.slnx -c Release --nologo -v quiet
+# Style is part of the build: formatting drift fails the run.
+dotnet format MailStack.slnx --verify-no-changes --no-restore
 
 timings=tests/MailStack.Tests/bin/Release/net10.0/stack-timings.log
 rm -f "$timings"

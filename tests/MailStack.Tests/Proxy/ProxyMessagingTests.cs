@@ -20,7 +20,13 @@ public sealed class ProxyMessagingTests(StackFixture stack)
     {
         var message = new Dictionary<string, object?>
         {
-            ["id"] = id, ["tenant_id"] = tenantId, ["account_id"] = "main", ["from"] = "App <app@example.test>", ["to"] = to, ["subject"] = subject, ["body"] = $"body of {subject}",
+            ["id"] = id,
+            ["tenant_id"] = tenantId,
+            ["account_id"] = "main",
+            ["from"] = "App <app@example.test>",
+            ["to"] = to,
+            ["subject"] = subject,
+            ["body"] = $"body of {subject}",
         };
         if (extra is not null)
         {

@@ -16,7 +16,14 @@ public sealed class ProxyQueueTests(StackFixture stack)
 
     private static object Message(string tenantId, string id, string to, int priority = 2, string? batch = null) => new
     {
-        id, tenant_id = tenantId, account_id = "main", from = "app@example.test", to, subject = id, priority, batch_code = batch,
+        id,
+        tenant_id = tenantId,
+        account_id = "main",
+        from = "app@example.test",
+        to,
+        subject = id,
+        priority,
+        batch_code = batch,
     };
 
     private static async Task<JsonElement> PostAsync(HttpClient http, string url, object? body = null)
