@@ -30,9 +30,6 @@ internal sealed class SmtpReader(PipeReader reader)
     /// <summary>A partial DATA line longer than this is consumed without waiting for its end.</summary>
     private const int MaxBufferedPartialLine = 64 * 1024;
 
-    /// <summary>True when a complete line is already buffered, i.e. the client pipelined it.</summary>
-    public bool HasBufferedLine { get; private set; }
-
     /// <param name="beforeBlocking">Called before waiting for the network (flush pending replies then).</param>
     public async ValueTask<(LineStatus Status, string Line)> ReadLineAsync(int maxLength, Func<ValueTask> beforeBlocking, CancellationToken cancellationToken)
     {
@@ -51,7 +48,6 @@ internal sealed class SmtpReader(PipeReader reader)
             {
                 var lineBytes = buffer.Slice(0, end);
                 var afterLine = buffer.GetPosition(1, end);
-                HasBufferedLine = buffer.Slice(afterLine).PositionOf((byte)'\n') is not null;
                 if (discarding || lineBytes.Length > maxLength)
                 {
                     reader.AdvanceTo(afterLine);

@@ -1,0 +1,54 @@
+"""Proxy throughput against a running stack (bench/proxy-throughput.sh starts one).
+
+Enqueue: N messages through /commands/add-messages in batches of 100, then of 1000, while the
+tenant is suspended (so only the enqueue path is timed). Delivery: activate and time until no
+message is pending (every message is then sent into sink-tenant1, counted there too).
+Usage: python3 bench/proxy-throughput.py PROXY_URL ADMIN_TOKEN SMTP_HOST SMTP_PORT SINK_API [N]
+"""
+import json
+import sys
+import time
+import urllib.request
+import uuid
+
+proxy, admin, smtp_host, smtp_port, sink_api = sys.argv[1:6]
+n = int(sys.argv[6]) if len(sys.argv) > 6 else 10000
+
+
+def call(method, path, body=None, token=admin):
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(proxy + path, data=data, method=method,
+                                 headers={"X-API-Token": token, "Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=120) as r:
+        return json.load(r)
+
+
+tenant = "bench-" + uuid.uuid4().hex[:8]
+key = call("POST", "/tenant", {"id": tenant})["api_key"]
+call("POST", "/account", {"id": "main", "tenant_id": tenant, "host": smtp_host, "port": int(smtp_port), "use_tls": False, "batch_size": 500})
+call("POST", f"/commands/suspend?tenant_id={tenant}")
+to = f"{tenant}@bench.test"
+
+
+def enqueue(prefix, total, batch):
+    t0 = time.perf_counter()
+    for start in range(0, total, batch):
+        msgs = [{"id": f"{prefix}{i}", "tenant_id": tenant, "account_id": "main", "from": "bench@example.test",
+                 "to": to, "subject": f"{prefix}{i}", "body": "x" * 1024} for i in range(start, start + batch)]
+        assert call("POST", "/commands/add-messages", {"messages": msgs}, key)["queued"] == batch
+    return total / (time.perf_counter() - t0)
+
+
+rate100 = enqueue("a", n // 2, 100)
+rate1000 = enqueue("b", n // 2, 1000)
+print(f"enqueue_msgs_per_s batch100={rate100:.0f} batch1000={rate1000:.0f} (n={n // 2} each)")
+
+t0 = time.perf_counter()
+call("POST", f"/commands/activate?tenant_id={tenant}", token=key)
+while call("GET", f"/messages?tenant_id={tenant}&active_only=true&limit=1", token=key)["messages"]:
+    time.sleep(0.2)
+elapsed = time.perf_counter() - t0
+query = urllib.parse.quote(f"envelope-to:{to}")
+with urllib.request.urlopen(f"{sink_api}/api/v1/search?query={query}&limit=1") as r:
+    stored = json.load(r)["messages_count"]
+print(f"delivery_msgs_per_s={n / elapsed:.0f} seconds={elapsed:.1f} delivered_in_sink={stored} of {n} (one replica)")
