@@ -107,10 +107,21 @@ internal static class MessageEndpoints
 
         var queued = 0;
         await using (var connection = await db.OpenConnectionAsync(request.HttpContext.RequestAborted))
+        await using (var transaction = await connection.BeginTransactionAsync(request.HttpContext.RequestAborted))
         {
+            // One transaction and one account check per (tenant, account): a batch costs one commit.
+            var accounts = new Dictionary<(string, string), bool>();
             foreach (var (item, id, tenantId) in accepted)
             {
-                var reason = await EnqueueAsync(connection, item, id, tenantId, defaultPriority ?? 2, request.HttpContext.RequestAborted);
+                var accountKey = (tenantId, item.Text("account_id")!);
+                if (!accounts.TryGetValue(accountKey, out var accountExists))
+                {
+                    accounts[accountKey] = accountExists = await AccountExistsAsync(connection, tenantId, accountKey.Item2, request.HttpContext.RequestAborted);
+                }
+
+                var reason = accountExists
+                    ? await EnqueueAsync(connection, item, id, tenantId, defaultPriority ?? 2, request.HttpContext.RequestAborted)
+                    : "account not found for tenant";
                 if (reason is null)
                 {
                     queued++;
@@ -120,6 +131,8 @@ internal static class MessageEndpoints
                     rejected.Add(new { id, reason });
                 }
             }
+
+            await transaction.CommitAsync(request.HttpContext.RequestAborted);
         }
 
         if (queued == 0 && rejected.Count > 0)
@@ -131,17 +144,17 @@ internal static class MessageEndpoints
         return Results.Ok(new { ok = true, queued, rejected });
     }
 
-    /// <returns>null when queued, else the reject reason.</returns>
-    private static async Task<string?> EnqueueAsync(NpgsqlConnection connection, JsonElement item, string id, string tenantId, int defaultPriority, CancellationToken cancellationToken)
+    private static async Task<bool> AccountExistsAsync(NpgsqlConnection connection, string tenantId, string accountId, CancellationToken cancellationToken)
     {
         await using var account = new NpgsqlCommand("SELECT 1 FROM accounts WHERE tenant_id = $1 AND id = $2", connection);
         account.Parameters.AddWithValue(tenantId);
-        account.Parameters.AddWithValue(item.Text("account_id")!);
-        if (await account.ExecuteScalarAsync(cancellationToken) is null)
-        {
-            return "account not found for tenant";
-        }
+        account.Parameters.AddWithValue(accountId);
+        return await account.ExecuteScalarAsync(cancellationToken) is not null;
+    }
 
+    /// <returns>null when queued, else the reject reason.</returns>
+    private static async Task<string?> EnqueueAsync(NpgsqlConnection connection, JsonElement item, string id, string tenantId, int defaultPriority, CancellationToken cancellationToken)
+    {
         // Insert, or replace a message that is still waiting; anything already processed stays as it is.
         await using var upsert = new NpgsqlCommand("""
             INSERT INTO messages (tenant_id, id, account_id, priority, batch_code, deferred_ts, payload)
