@@ -6,6 +6,13 @@ namespace MailStack.Tests.Infrastructure;
 public static class AppHostProject
 {
     public static string Path => Projects.MailStack_AppHost.ProjectPath;
+
+    /// <summary>The configuration this test assembly (and so the AppHost beside it) was built in.</summary>
+#if DEBUG
+    public const string Configuration = "Debug";
+#else
+    public const string Configuration = "Release";
+#endif
 }
 
 /// <summary>Runs the dotnet CLI as a child process, bounded in time, capturing its output.</summary>

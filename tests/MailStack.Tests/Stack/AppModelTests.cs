@@ -130,7 +130,7 @@ public sealed class AppModelTests
         try
         {
             var result = await DotnetProcess.RunAsync(
-                ["run", "--no-build", "--project", AppHostProject.Path, "--", "--publisher", "manifest", "--output-path", output, $"--MailStack:Infrastructure={mode}"],
+                ["run", "--no-build", "-c", AppHostProject.Configuration, "--project", AppHostProject.Path, "--", "--publisher", "manifest", "--output-path", output, $"--MailStack:Infrastructure={mode}"],
                 TimeSpan.FromMinutes(2), Cancellation);
             Assert.True(result.ExitCode == 0, result.Output);
 
