@@ -107,10 +107,10 @@ internal static class MessageEndpoints
 
         var queued = 0;
         await using (var connection = await db.OpenConnectionAsync(request.HttpContext.RequestAborted))
-        await using (var transaction = await connection.BeginTransactionAsync(request.HttpContext.RequestAborted))
         {
-            // One transaction and one account check per (tenant, account): a batch costs one commit.
+            // One account check per (tenant, account), then one multi-row statement for the whole request.
             var accounts = new Dictionary<(string, string), bool>();
+            var rows = new List<(JsonElement Item, string Id, string TenantId)>();
             foreach (var (item, id, tenantId) in accepted)
             {
                 var accountKey = (tenantId, item.Text("account_id")!);
@@ -119,20 +119,19 @@ internal static class MessageEndpoints
                     accounts[accountKey] = accountExists = await AccountExistsAsync(connection, tenantId, accountKey.Item2, request.HttpContext.RequestAborted);
                 }
 
-                var reason = accountExists
-                    ? await EnqueueAsync(connection, item, id, tenantId, defaultPriority ?? 2, request.HttpContext.RequestAborted)
-                    : "account not found for tenant";
-                if (reason is null)
+                if (accountExists)
                 {
-                    queued++;
+                    rows.Add((item, id, tenantId));
                 }
                 else
                 {
-                    rejected.Add(new { id, reason });
+                    rejected.Add(new { id, reason = "account not found for tenant" });
                 }
             }
 
-            await transaction.CommitAsync(request.HttpContext.RequestAborted);
+            var stored = await EnqueueAsync(connection, rows, defaultPriority ?? 2, request.HttpContext.RequestAborted);
+            queued = stored.Count;
+            rejected.AddRange(rows.Where(r => !stored.Contains((r.TenantId, r.Id))).Select(r => new { id = r.Id, reason = "already sent" }));
         }
 
         if (queued == 0 && rejected.Count > 0)
@@ -152,27 +151,41 @@ internal static class MessageEndpoints
         return await account.ExecuteScalarAsync(cancellationToken) is not null;
     }
 
-    /// <returns>null when queued, else the reject reason.</returns>
-    private static async Task<string?> EnqueueAsync(NpgsqlConnection connection, JsonElement item, string id, string tenantId, int defaultPriority, CancellationToken cancellationToken)
+    /// <summary>
+    /// Inserts the messages, or replaces those still waiting; messages already processed are left
+    /// as they are. Returns the (tenant, id) pairs that were stored.
+    /// </summary>
+    private static async Task<HashSet<(string, string)>> EnqueueAsync(NpgsqlConnection connection, List<(JsonElement Item, string Id, string TenantId)> rows, int defaultPriority, CancellationToken cancellationToken)
     {
-        // Insert, or replace a message that is still waiting; anything already processed stays as it is.
+        var stored = new HashSet<(string, string)>();
+        if (rows.Count == 0)
+        {
+            return stored;
+        }
+
         await using var upsert = new NpgsqlCommand("""
             INSERT INTO messages (tenant_id, id, account_id, priority, batch_code, deferred_ts, payload)
-            VALUES ($1, $2, $3, $4, $5, $6, $7)
+            SELECT t, i, a, p, b, d, j::jsonb FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::bigint[], $7::text[]) AS u(t, i, a, p, b, d, j)
             ON CONFLICT (tenant_id, id) DO UPDATE SET account_id = excluded.account_id, priority = excluded.priority,
                 batch_code = excluded.batch_code, deferred_ts = excluded.deferred_ts, payload = excluded.payload,
                 status = 'pending', retry_count = 0, updated_at = now()
             WHERE messages.status IN ('pending', 'deferred')
-            RETURNING pk
+            RETURNING tenant_id, id
             """, connection);
-        upsert.Parameters.AddWithValue(tenantId);
-        upsert.Parameters.AddWithValue(id);
-        upsert.Parameters.AddWithValue(item.Text("account_id")!);
-        upsert.Parameters.AddWithValue(Priority(item, defaultPriority));
-        upsert.Parameters.AddWithValue((object?)item.Text("batch_code") ?? DBNull.Value);
-        upsert.Parameters.AddWithValue(item.TryGetProperty("deferred_ts", out var deferred) && deferred.ValueKind == JsonValueKind.Number && deferred.TryGetInt64(out var ts) ? ts : DBNull.Value);
-        upsert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = item.GetRawText() });
-        return await upsert.ExecuteScalarAsync(cancellationToken) is null ? "already sent" : null;
+        upsert.Parameters.AddWithValue(rows.Select(r => r.TenantId).ToArray());
+        upsert.Parameters.AddWithValue(rows.Select(r => r.Id).ToArray());
+        upsert.Parameters.AddWithValue(rows.Select(r => r.Item.Text("account_id")!).ToArray());
+        upsert.Parameters.AddWithValue(rows.Select(r => Priority(r.Item, defaultPriority)).ToArray());
+        upsert.Parameters.AddWithValue(rows.Select(r => r.Item.Text("batch_code")).ToArray());
+        upsert.Parameters.AddWithValue(rows.Select(r => r.Item.TryGetProperty("deferred_ts", out var d) && d.ValueKind == JsonValueKind.Number && d.TryGetInt64(out var ts) ? ts : (long?)null).ToArray());
+        upsert.Parameters.AddWithValue(rows.Select(r => r.Item.GetRawText()).ToArray());
+        await using var reader = await upsert.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            stored.Add((reader.GetString(0), reader.GetString(1)));
+        }
+
+        return stored;
     }
 
     private static bool HasValue(JsonElement item, string field) =>

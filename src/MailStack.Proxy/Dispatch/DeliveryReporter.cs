@@ -24,9 +24,10 @@ public sealed class DeliveryReporter(NpgsqlDataSource db, IHttpClientFactory htt
             {
                 await ReportAllAsync(stoppingToken);
             }
-            catch (Exception ex) when (ex is NpgsqlException or TimeoutException && !stoppingToken.IsCancellationRequested)
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
-                logger.LogWarning(ex, "Reporting round failed; retrying later");
+                // Never let one bad cycle stop the service: claimed messages come back when their lease ends.
+                logger.LogError(ex, "Reporting round failed; retrying later");
             }
 
             await signal.WaitAsync(options.Value.SyncInterval < options.Value.PollInterval ? options.Value.SyncInterval : options.Value.PollInterval, stoppingToken);

@@ -33,9 +33,10 @@ public sealed class Dispatcher(NpgsqlDataSource db, DispatchSignal signal, IOpti
                     continue; // more may be ready
                 }
             }
-            catch (Exception ex) when (ex is NpgsqlException or TimeoutException && !stoppingToken.IsCancellationRequested)
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
-                logger.LogWarning(ex, "Dispatch cycle failed; retrying at the next poll");
+                // Never let one bad cycle stop the service: claimed messages come back when their lease ends.
+                logger.LogError(ex, "Dispatch cycle failed; retrying at the next poll");
             }
 
             await signal.WaitAsync(Options.PollInterval, stoppingToken);

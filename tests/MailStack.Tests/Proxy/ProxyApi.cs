@@ -9,6 +9,9 @@ public sealed class ProxyApi(StackFixture stack)
 {
     public static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
+    /// <summary>A tenant (or message) id unique to this test run.</summary>
+    public static string NewId(string name) => $"{name}-{Guid.NewGuid():N}"[..24];
+
     public Task<string> AdminTokenAsync() => Task.FromResult(stack.AdminToken);
 
     public HttpClient Client(string? token)

@@ -12,7 +12,6 @@ public sealed class ProxyMessagingTests(StackFixture stack)
 {
     private readonly ProxyApi _proxy = new(stack);
 
-    private static string NewId(string name) => $"{name}-{Guid.NewGuid():N}"[..24];
 
     private MailSinkClient Sink(string name) => new(stack.App.GetEndpoint(name, "http"));
 

@@ -12,7 +12,6 @@ public sealed class ProxyQueueTests(StackFixture stack)
 {
     private readonly ProxyApi _proxy = new(stack);
 
-    private static string NewId(string name) => $"{name}-{Guid.NewGuid():N}"[..24];
 
     private static object Message(string tenantId, string id, string to, int priority = 2, string? batch = null) => new
     {

@@ -11,7 +11,6 @@ public sealed class ProxyReportingTests(StackFixture stack)
 {
     private readonly ProxyApi _proxy = new(stack);
 
-    private static string NewId(string name) => $"{name}-{Guid.NewGuid():N}"[..24];
 
     /// <summary>Every request the echo server got on <paramref name="path"/>, as delivery_report arrays.</summary>
     private async Task<List<JsonElement>> ReportsAtAsync(string path)

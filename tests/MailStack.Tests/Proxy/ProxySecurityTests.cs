@@ -9,7 +9,6 @@ public sealed class ProxySecurityTests(StackFixture stack)
 {
     private readonly ProxyApi _proxy = new(stack);
 
-    private static string NewTenantId(string name) => $"{name}-{Guid.NewGuid():N}"[..24];
 
     [Fact]
     public async Task Health_is_open_and_status_needs_a_valid_token()
@@ -30,8 +29,8 @@ public sealed class ProxySecurityTests(StackFixture stack)
     [Fact]
     public async Task Tenant_token_reaches_its_own_tenant_only_and_no_admin_route()
     {
-        var mine = NewTenantId("own");
-        var other = NewTenantId("other");
+        var mine = NewId("own");
+        var other = NewId("other");
         var key = await _proxy.CreateTenantAsync(mine);
         await _proxy.CreateTenantAsync(other);
         using var tenant = _proxy.Client(key);
@@ -43,7 +42,7 @@ public sealed class ProxySecurityTests(StackFixture stack)
         Assert.Equal(HttpStatusCode.Forbidden, (await tenant.GetAsync($"/messages?tenant_id={other}", Cancellation)).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await tenant.PutAsJsonAsync($"/tenant/{other}", new { name = "hijack" }, Cancellation)).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await tenant.GetAsync("/tenants", Cancellation)).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await tenant.PostAsJsonAsync("/tenant", new { id = NewTenantId("new") }, Cancellation)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await tenant.PostAsJsonAsync("/tenant", new { id = NewId("new") }, Cancellation)).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await tenant.DeleteAsync($"/tenant/{mine}", Cancellation)).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await tenant.PostAsync($"/tenant/{mine}/api-key", null, Cancellation)).StatusCode);
         var enqueue = await tenant.PostAsJsonAsync("/commands/add-messages", new
@@ -56,7 +55,7 @@ public sealed class ProxySecurityTests(StackFixture stack)
     [Fact]
     public async Task Rotating_a_key_stops_the_old_one_at_once_and_revoking_stops_it()
     {
-        var id = NewTenantId("rotate");
+        var id = NewId("rotate");
         var oldKey = await _proxy.CreateTenantAsync(id);
         using var admin = await _proxy.AdminAsync();
 
@@ -80,7 +79,7 @@ public sealed class ProxySecurityTests(StackFixture stack)
     [Fact]
     public async Task Account_passwords_are_never_returned()
     {
-        var id = NewTenantId("secret");
+        var id = NewId("secret");
         var key = await _proxy.CreateTenantAsync(id);
         using var tenant = _proxy.Client(key);
         using var upsert = await tenant.PostAsJsonAsync("/account", new { id = "auth", tenant_id = id, host = "127.0.0.1", port = 2525, user = "u", password = "TOP-SECRET-PW" }, Cancellation);
@@ -99,7 +98,7 @@ public sealed class ProxySecurityTests(StackFixture stack)
     public async Task Hostile_strings_are_stored_literally_without_a_500(string hostile)
     {
         using var admin = await _proxy.AdminAsync();
-        var id = NewTenantId("hostile");
+        var id = NewId("hostile");
         using var created = await admin.PostAsJsonAsync("/tenant", new { id, name = hostile }, Cancellation);
         Assert.Equal(HttpStatusCode.OK, created.StatusCode);
         var tenant = await JsonAsync(await admin.GetAsync($"/tenant/{id}", Cancellation));
