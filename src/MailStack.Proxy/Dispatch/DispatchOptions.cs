@@ -12,6 +12,9 @@ public sealed class DispatchOptions
 
     public int MaxRetries { get; set; } = 5;
 
+    /// <summary>SMTP connections one replica opens at once to one account.</summary>
+    public int ConnectionsPerAccount { get; set; } = 4;
+
     /// <summary>Delay before retry N (the last one repeats).</summary>
     public TimeSpan[] Backoff { get; set; } = [TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(300), TimeSpan.FromSeconds(900), TimeSpan.FromSeconds(3600), TimeSpan.FromSeconds(7200)];
 

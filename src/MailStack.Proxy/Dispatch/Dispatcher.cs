@@ -104,6 +104,19 @@ public sealed class Dispatcher(NpgsqlDataSource db, DispatchSignal signal, IOpti
             return;
         }
 
+        // Priority levels go out one after another, so the order holds at the receiver; within a
+        // level, up to ConnectionsPerAccount connections send side by side.
+        foreach (var level in messages.GroupBy(m => m.Priority).OrderBy(level => level.Key))
+        {
+            var list = level.ToList();
+            var connections = Math.Clamp(Options.ConnectionsPerAccount, 1, list.Count);
+            await Task.WhenAll(Enumerable.Range(0, connections).Select(c =>
+                SendOverOneConnectionAsync(tenantId, account, list.Where((_, i) => i % connections == c).ToList(), cancellationToken)));
+        }
+    }
+
+    private async Task SendOverOneConnectionAsync(string tenantId, Account account, List<Claimed> messages, CancellationToken cancellationToken)
+    {
         using var smtp = new SmtpClient { Timeout = (int)Options.SmtpTimeout.TotalMilliseconds };
         // Test sinks use self-signed certificates: the stack allows them, production validation is the default.
         smtp.ServerCertificateValidationCallback = (_, _, _, errors) => errors == System.Net.Security.SslPolicyErrors.None || Options.AllowUntrustedCertificates;
@@ -184,7 +197,7 @@ public sealed class Dispatcher(NpgsqlDataSource db, DispatchSignal signal, IOpti
     }
 
     private Task RecordSentAsync(Claimed message, CancellationToken cancellationToken) =>
-        RecordAsync(message, "UPDATE messages SET status = 'sent', sent_ts = $2, error = NULL, claimed_until = NULL, updated_at = now() WHERE pk = $1",
+        RecordAsync(message, "UPDATE messages SET status = 'sent', sent_ts = $2, error = $3, claimed_until = NULL, updated_at = now() WHERE pk = $1",
             "sent", "sent", null, cancellationToken);
 
     private Task RecordErrorAsync(Claimed message, string error, CancellationToken cancellationToken) =>
@@ -207,38 +220,24 @@ public sealed class Dispatcher(NpgsqlDataSource db, DispatchSignal signal, IOpti
             "deferred", reason, reason, cancellationToken);
     }
 
-    /// <summary>Updates the message and appends its event in one transaction.</summary>
+    /// <summary>Updates the message and appends its event in one statement (atomic, one round trip).</summary>
     private async Task RecordAsync(Claimed message, string update, string eventType, string description, string? error, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().ToUnixTimeSeconds();
-        await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var command = new NpgsqlCommand(update, connection, transaction))
-        {
-            command.Parameters.AddWithValue(message.Pk);
-            command.Parameters.AddWithValue(now);
-            if (update.Contains("$3", StringComparison.Ordinal))
-            {
-                command.Parameters.AddWithValue((object?)error ?? DBNull.Value);
-            }
-
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        await using (var insert = new NpgsqlCommand(
-            "INSERT INTO message_events (message_pk, tenant_id, event_type, event_ts, description) VALUES ($1, $2, $3, $4, $5)", connection, transaction))
-        {
-            insert.Parameters.AddWithValue(message.Pk);
-            insert.Parameters.AddWithValue(message.TenantId);
-            insert.Parameters.AddWithValue(eventType);
-            insert.Parameters.AddWithValue(now);
-            insert.Parameters.AddWithValue(description);
-            await insert.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        await transaction.CommitAsync(cancellationToken);
+        await using var command = db.CreateCommand($"""
+            WITH updated AS ({update} RETURNING pk)
+            INSERT INTO message_events (message_pk, tenant_id, event_type, event_ts, description)
+            SELECT pk, $4, $5, $2, $6 FROM updated
+            """);
+        command.Parameters.AddWithValue(message.Pk);
+        command.Parameters.AddWithValue(now);
+        command.Parameters.AddWithValue((object?)error ?? DBNull.Value);
+        command.Parameters.AddWithValue(message.TenantId);
+        command.Parameters.AddWithValue(eventType);
+        command.Parameters.AddWithValue(description);
+        await command.ExecuteNonQueryAsync(cancellationToken);
         metrics.Increment(eventType switch { "sent" => "mailstack_sent_total", "error" => "mailstack_errors_total", _ => "mailstack_deferred_total" }, message.TenantId, message.AccountId);
-        logger.LogInformation("Message {TenantId}/{MessageId}: {Event} {Description}", message.TenantId, message.Id, eventType, description);
+        logger.LogDebug("Message {TenantId}/{MessageId}: {Event} {Description}", message.TenantId, message.Id, eventType, description);
     }
 
     private async Task<Account?> LoadAccountAsync(string tenantId, string accountId, CancellationToken cancellationToken)
