@@ -1,9 +1,12 @@
+using Microsoft.Extensions.Configuration;
+
 namespace Aspire.Hosting;
 
 /// <summary>The multi-tenant outbound mail proxy.</summary>
 internal static class MailProxyResourceBuilderExtensions
 {
     public const string AdminTokenKey = "MailStack:Proxy:AdminToken";
+    public const string DispatchSection = "MailStack:Proxy:Dispatch";
 
     public static IResourceBuilder<ProjectResource> AddMailProxy(
         this IDistributedApplicationBuilder builder, string name, int httpPort,
@@ -26,7 +29,19 @@ internal static class MailProxyResourceBuilderExtensions
             // Attachments and bounces are optional features: the proxy starts without them.
             .WithReference(objects)
             .WithReference(bounceMailbox)
-            .WithHttpHealthCheck("/health");
+            .WithHttpHealthCheck("/health")
+            .WithDispatchSettings(builder.Configuration.GetSection(DispatchSection));
+    }
+
+    /// <summary>Passes <c>MailStack:Proxy:Dispatch:*</c> on as the proxy's <c>Proxy:Dispatch:*</c> (tests shorten intervals).</summary>
+    private static IResourceBuilder<ProjectResource> WithDispatchSettings(this IResourceBuilder<ProjectResource> proxy, IConfigurationSection settings)
+    {
+        foreach (var (key, value) in settings.AsEnumerable(makePathsRelative: true).Where(setting => setting.Value is not null))
+        {
+            proxy.WithEnvironment($"Proxy__Dispatch__{key.Replace(":", "__", StringComparison.Ordinal)}", value);
+        }
+
+        return proxy;
     }
 
     /// <summary>The proxy's admin token, for the AppHost's own calls (seeding, dashboard commands).</summary>

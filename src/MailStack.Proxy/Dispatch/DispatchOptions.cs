@@ -15,8 +15,19 @@ public sealed class DispatchOptions
     /// <summary>SMTP connections one replica opens at once to one account.</summary>
     public int ConnectionsPerAccount { get; set; } = 4;
 
-    /// <summary>Delay before retry N (the last one repeats).</summary>
-    public TimeSpan[] Backoff { get; set; } = [TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(300), TimeSpan.FromSeconds(900), TimeSpan.FromSeconds(3600), TimeSpan.FromSeconds(7200)];
+    private static readonly TimeSpan[] DefaultBackoff = [TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(300), TimeSpan.FromSeconds(900), TimeSpan.FromSeconds(3600), TimeSpan.FromSeconds(7200)];
+
+    /// <summary>
+    /// Delay before retry N (the last one repeats); empty means 60, 300, 900, 3600, 7200 s. Not
+    /// pre-filled, because the configuration binder appends to an array instead of replacing it.
+    /// </summary>
+    public TimeSpan[] Backoff { get; set; } = [];
+
+    public TimeSpan BackoffFor(int retry)
+    {
+        var steps = Backoff.Length > 0 ? Backoff : DefaultBackoff;
+        return steps[Math.Clamp(retry - 1, 0, steps.Length - 1)];
+    }
 
     public TimeSpan SmtpTimeout { get; set; } = TimeSpan.FromSeconds(30);
 

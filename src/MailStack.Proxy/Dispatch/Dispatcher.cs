@@ -213,7 +213,7 @@ public sealed class Dispatcher(NpgsqlDataSource db, DispatchSignal signal, IOpti
             return;
         }
 
-        var delay = Options.Backoff[Math.Min(retry - 1, Options.Backoff.Length - 1)];
+        var delay = Options.BackoffFor(retry);
         var until = time.GetUtcNow().Add(delay).ToUnixTimeSeconds();
         await RecordAsync(message,
             $"UPDATE messages SET status = 'deferred', deferred_ts = {until}, retry_count = {retry}, error = $3, claimed_until = NULL, updated_at = now() WHERE pk = $1",

@@ -38,7 +38,15 @@ public sealed class StackFixture : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         var stopwatch = Stopwatch.StartNew();
-        (_app, _logs) = await StartAsync(["MailStack:Infrastructure=local", $"MailStack:Proxy:AdminToken={AdminToken}"], ResourceNames);
+        (_app, _logs) = await StartAsync(
+            [
+                "MailStack:Infrastructure=local",
+                $"MailStack:Proxy:AdminToken={AdminToken}",
+                // Retries in seconds, not minutes, so tests can watch a message go deferred → sent / error.
+                "MailStack:Proxy:Dispatch:PollInterval=00:00:00.5",
+                .. Enumerable.Range(0, 5).Select(i => $"MailStack:Proxy:Dispatch:Backoff:{i}=00:00:01"),
+            ],
+            ResourceNames);
         StartDuration = stopwatch.Elapsed;
         Report($"started and healthy in {StartDuration.TotalSeconds:F1} s");
     }

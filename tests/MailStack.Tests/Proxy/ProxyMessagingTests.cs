@@ -158,7 +158,7 @@ public sealed class ProxyMessagingTests(StackFixture stack)
         using var tenant = _proxy.Client(key);
         using var sink = Sink("sink-tenant2");
         var to = sink.NewAddress("proxy-550");
-        await AddRecipientRuleAsync("sink-tenant2", to, 550, "5.1.1", "no such user");
+        await SetRecipientRuleAsync("sink-tenant2", to, 550, "5.1.1", "no such user");
 
         await tenant.PostAsJsonAsync("/commands/add-messages", new { messages = new[] { Message(tenantId, "hard", to, "will bounce") } }, Cancellation);
         var record = await WaitForStatusAsync(tenant, tenantId, "hard", s => s == "error");
@@ -169,34 +169,62 @@ public sealed class ProxyMessagingTests(StackFixture stack)
     }
 
     [Fact]
-    public async Task A_451_from_the_server_defers_the_message_and_counts_the_retry()
+    public async Task A_451_defers_the_message_counting_retries_and_it_is_sent_once_the_fault_is_lifted()
     {
         var tenantId = NewId("soft");
         var key = await _proxy.CreateTenantAsync(tenantId, sink: "sink-tenant2", echo: "echo-tenant2");
         using var tenant = _proxy.Client(key);
         using var sink = Sink("sink-tenant2");
         var to = sink.NewAddress("proxy-451");
-        await AddRecipientRuleAsync("sink-tenant2", to, 451, "4.3.0", "try later");
+        await SetRecipientRuleAsync("sink-tenant2", to, 451, "4.3.0", "try later");
 
         await tenant.PostAsJsonAsync("/commands/add-messages", new { messages = new[] { Message(tenantId, "soft", to, "deferred") } }, Cancellation);
-        var record = await WaitForStatusAsync(tenant, tenantId, "soft", s => s == "deferred");
-
-        Assert.Equal(1, record.GetProperty("retry_count").GetInt32());
-        Assert.True(record.GetProperty("deferred_ts").GetInt64() > DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 30);
+        var deferred = await WaitForStatusAsync(tenant, tenantId, "soft", s => s == "deferred");
+        Assert.True(deferred.GetProperty("retry_count").GetInt32() >= 1);
         var report = await WaitForReportAsync("echo-tenant2", "soft", tenantId);
         Assert.Equal("4.3.0 try later (SMTP 451)", report.GetProperty("deferred_reason").GetString());
+
+        await SetRecipientRuleAsync("sink-tenant2", to, null, "", "");
+        var sent = await WaitForStatusAsync(tenant, tenantId, "soft", s => s == "sent");
+        Assert.True(sent.GetProperty("retry_count").GetInt32() >= 1);
+        Assert.Equal("deferred", (await sink.WaitForMessageAsync(MailSinkClient.To(to), cancellationToken: Cancellation)).Subject);
+    }
+
+    [Fact]
+    public async Task A_server_that_keeps_answering_451_ends_in_error_after_the_max_retries()
+    {
+        var tenantId = NewId("retries");
+        var key = await _proxy.CreateTenantAsync(tenantId, sink: "sink-tenant2", echo: "echo-tenant2");
+        using var tenant = _proxy.Client(key);
+        using var sink = Sink("sink-tenant2");
+        var to = sink.NewAddress("proxy-retries");
+        await SetRecipientRuleAsync("sink-tenant2", to, 451, "4.3.0", "still busy");
+
+        await tenant.PostAsJsonAsync("/commands/add-messages", new { messages = new[] { Message(tenantId, "busy", to, "never") } }, Cancellation);
+        var record = await WaitForStatusAsync(tenant, tenantId, "busy", s => s == "error");
+
+        Assert.Equal("Max retries (5) exceeded: 4.3.0 still busy (SMTP 451)", record.GetProperty("error").GetString());
+        Assert.Equal(5, record.GetProperty("retry_count").GetInt32());
+        Assert.Empty(await sink.SearchAsync(MailSinkClient.To(to), cancellationToken: Cancellation));
     }
 
     /// <summary>
-    /// A chaos rule for one unique recipient, so other tests on the same sink are unaffected. Read-modify-write
-    /// of the sink's rules: only tests of this class (which run one at a time) may call it.
+    /// Sets (or, with a null code, removes) a chaos rule for one unique recipient, so other tests on
+    /// the same sink are unaffected. Read-modify-write of the sink's rules: only tests of this class
+    /// (which run one at a time) may call it.
     /// </summary>
-    private async Task AddRecipientRuleAsync(string sinkName, string address, int code, string enhanced, string text)
+    private async Task SetRecipientRuleAsync(string sinkName, string address, int? code, string enhanced, string text)
     {
         using var http = new HttpClient { BaseAddress = stack.App.GetEndpoint(sinkName, "http") };
         using var api = new MailSinkClient(http);
         var current = await http.GetFromJsonAsync<ChaosSettings>("api/v1/chaos", SinkJson.Options, Cancellation);
-        current!.Rules.Add(new ChaosRule { Stage = ChaosStage.Rcpt, AddressPattern = "^" + System.Text.RegularExpressions.Regex.Escape(address) + "$", Code = code, EnhancedCode = enhanced, Text = text });
+        var pattern = "^" + System.Text.RegularExpressions.Regex.Escape(address) + "$";
+        current!.Rules.RemoveAll(r => r.AddressPattern == pattern);
+        if (code is { } c)
+        {
+            current.Rules.Add(new ChaosRule { Stage = ChaosStage.Rcpt, AddressPattern = pattern, Code = c, EnhancedCode = enhanced, Text = text });
+        }
+
         await api.SetChaosAsync(current, Cancellation);
     }
 
