@@ -26,15 +26,9 @@ internal static class TenantEndpoints
 
     private static async Task<IResult> UpsertAsync(HttpRequest request, CallerResolver auth, NpgsqlDataSource db)
     {
-        var (caller, failure) = await auth.ResolveAsync(request);
-        if (failure is not null)
+        if (await TenantScope.RequireAdminAsync(auth, request) is { } denied)
         {
-            return failure;
-        }
-
-        if (!caller!.IsAdmin)
-        {
-            return Errors.Forbidden("admin token required");
+            return denied;
         }
 
         var (body, error) = await JsonBody.ReadObjectAsync(request);
@@ -95,15 +89,9 @@ internal static class TenantEndpoints
 
     private static async Task<IResult> ListAsync(HttpRequest request, CallerResolver auth, NpgsqlDataSource db, bool? active_only)
     {
-        var (caller, failure) = await auth.ResolveAsync(request);
-        if (failure is not null)
+        if (await TenantScope.RequireAdminAsync(auth, request) is { } denied)
         {
-            return failure;
-        }
-
-        if (!caller!.IsAdmin)
-        {
-            return Errors.Forbidden("admin token required");
+            return denied;
         }
 
         await using var command = db.CreateCommand($"SELECT {Columns} FROM tenants WHERE ($1 = false OR active) ORDER BY id");
@@ -194,15 +182,9 @@ internal static class TenantEndpoints
 
     private static async Task<IResult> AdminOnTenantAsync(string id, HttpRequest request, CallerResolver auth, NpgsqlDataSource db, string sql, Func<int, IResult> ok, object? extra = null)
     {
-        var (caller, failure) = await auth.ResolveAsync(request);
-        if (failure is not null)
+        if (await TenantScope.RequireAdminAsync(auth, request) is { } denied)
         {
-            return failure;
-        }
-
-        if (!caller!.IsAdmin)
-        {
-            return Errors.Forbidden("admin token required");
+            return denied;
         }
 
         await using var command = db.CreateCommand(sql);

@@ -20,4 +20,11 @@ internal static class TenantScope
 
         return caller!.CanAccess(tenantId) ? null : Errors.Forbidden($"this token may not act on tenant '{tenantId}'");
     }
+
+    /// <summary>Resolves the caller and requires the admin: 401 / 403 otherwise.</summary>
+    public static async Task<IResult?> RequireAdminAsync(CallerResolver auth, HttpRequest request)
+    {
+        var (caller, failure) = await auth.ResolveAsync(request);
+        return failure ?? (caller!.IsAdmin ? null : Errors.Forbidden("admin token required"));
+    }
 }

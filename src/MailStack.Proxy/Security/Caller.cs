@@ -4,11 +4,9 @@ using Npgsql;
 
 namespace MailStack.Proxy.Security;
 
-/// <summary>Who is calling: anyone (no admin token configured), the admin, or one tenant.</summary>
+/// <summary>Who is calling: the admin (anyone, when no admin token is configured) or one tenant.</summary>
 public sealed record Caller(bool IsAdmin, string? TenantId)
 {
-    public static readonly Caller Open = new(true, null);
-
     public static Caller Admin { get; } = new(true, null);
 
     public static Caller Tenant(string tenantId) => new(false, tenantId);
@@ -40,7 +38,7 @@ public sealed class CallerResolver(IConfiguration configuration, NpgsqlDataSourc
         var adminHash = AdminTokenHash;
         if (adminHash is null)
         {
-            return (Caller.Open, null);
+            return (Caller.Admin, null); // dev mode: no admin token configured, everything is open
         }
 
         var token = TokenOf(request);

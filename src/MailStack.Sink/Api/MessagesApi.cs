@@ -106,10 +106,10 @@ internal static class MessagesApi
         while (true)
         {
             var version = store.Version;
-            var matching = store.Snapshot().Where(parsed.Matches).ToList();
+            var all = store.Snapshot();
+            var matching = all.Where(parsed.Matches).ToList();
             if (matching.Count >= wanted)
             {
-                var all = store.Snapshot();
                 return Results.Ok(new MessagesResponse(all.Count, all.Count(m => !m.Read), matching.Count, matching.Count,
                     matching.Count(m => !m.Read), 0, [], matching.Select(MessageSummaries.Of).ToList()));
             }

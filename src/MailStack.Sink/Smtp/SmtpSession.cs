@@ -323,26 +323,10 @@ internal sealed partial class SmtpSession
 
     private async Task<AuthOutcome> AuthPlainAsync(string? initial, CancellationToken cancellationToken)
     {
-        var response = initial;
-        if (response is null)
+        var (failure, decoded) = await ReadSaslResponseAsync("334 ", initial, cancellationToken);
+        if (failure is { } f)
         {
-            var (ok, line) = await ChallengeAsync("334 ", cancellationToken);
-            if (!ok)
-            {
-                return AuthOutcome.Gone;
-            }
-
-            response = line;
-        }
-
-        if (response == "*")
-        {
-            return AuthOutcome.Fail("501 5.7.0 Authentication cancelled");
-        }
-
-        if (!SmtpAuthenticator.TryDecodeBase64(response, out var decoded))
-        {
-            return AuthOutcome.Fail("501 5.5.2 Error: invalid base64 data");
+            return f;
         }
 
         var fields = decoded.Split('\0');
@@ -353,61 +337,23 @@ internal sealed partial class SmtpSession
 
     private async Task<AuthOutcome> AuthLoginAsync(string? initial, CancellationToken cancellationToken)
     {
-        var userLine = initial;
-        if (userLine is null)
+        var (userFailure, user) = await ReadSaslResponseAsync("334 VXNlcm5hbWU6", initial, cancellationToken);
+        if (userFailure is { } f)
         {
-            var (ok, line) = await ChallengeAsync("334 VXNlcm5hbWU6", cancellationToken);
-            if (!ok)
-            {
-                return AuthOutcome.Gone;
-            }
-
-            userLine = line;
+            return f;
         }
 
-        if (userLine == "*")
-        {
-            return AuthOutcome.Fail("501 5.7.0 Authentication cancelled");
-        }
-
-        if (!SmtpAuthenticator.TryDecodeBase64(userLine, out var user))
-        {
-            return AuthOutcome.Fail("501 5.5.2 Error: invalid base64 data");
-        }
-
-        var (passwordOk, passwordLine) = await ChallengeAsync("334 UGFzc3dvcmQ6", cancellationToken);
-        if (!passwordOk)
-        {
-            return AuthOutcome.Gone;
-        }
-
-        if (passwordLine == "*")
-        {
-            return AuthOutcome.Fail("501 5.7.0 Authentication cancelled");
-        }
-
-        return SmtpAuthenticator.TryDecodeBase64(passwordLine, out var password)
-            ? AuthOutcome.Credentials(user, password)
-            : AuthOutcome.Fail("501 5.5.2 Error: invalid base64 data");
+        var (passwordFailure, password) = await ReadSaslResponseAsync("334 UGFzc3dvcmQ6", null, cancellationToken);
+        return passwordFailure ?? AuthOutcome.Credentials(user, password);
     }
 
     private async Task<AuthOutcome> AuthCramMd5Async(CancellationToken cancellationToken)
     {
         var challenge = $"<{RandomNumberGenerator.GetInt32(int.MaxValue)}.{DateTimeOffset.UtcNow.ToUnixTimeSeconds()}@{_options.HostName}>";
-        var (ok, line) = await ChallengeAsync("334 " + Convert.ToBase64String(Encoding.ASCII.GetBytes(challenge)), cancellationToken);
-        if (!ok)
+        var (failure, decoded) = await ReadSaslResponseAsync("334 " + Convert.ToBase64String(Encoding.ASCII.GetBytes(challenge)), null, cancellationToken);
+        if (failure is { } f)
         {
-            return AuthOutcome.Gone;
-        }
-
-        if (line == "*")
-        {
-            return AuthOutcome.Fail("501 5.7.0 Authentication cancelled");
-        }
-
-        if (!SmtpAuthenticator.TryDecodeBase64(line, out var decoded))
-        {
-            return AuthOutcome.Fail("501 5.5.2 Error: invalid base64 data");
+            return f;
         }
 
         var space = decoded.LastIndexOf(' ');
@@ -422,16 +368,34 @@ internal sealed partial class SmtpSession
             : AuthOutcome.Fail("535 5.7.8 Error: authentication failed");
     }
 
-    private async Task<(bool Ok, string Line)> ChallengeAsync(string challenge, CancellationToken cancellationToken)
+    /// <summary>
+    /// One SASL step: the initial response if the client sent one, else the answer to
+    /// <paramref name="challenge"/>; "*" cancels, and the answer must be base64.
+    /// </summary>
+    /// <returns>A failure outcome, or the decoded response.</returns>
+    private async Task<(AuthOutcome? Failure, string Decoded)> ReadSaslResponseAsync(string challenge, string? initial, CancellationToken cancellationToken)
     {
-        await ReplyNowAsync(challenge, cancellationToken);
-        var (status, line) = await ReadCommandAsync(_options.CommandTimeout, cancellationToken);
-        return status switch
+        var response = initial;
+        if (response is null)
         {
-            LineStatus.Line => (true, line),
-            LineStatus.TooLong => (true, "!"), // fails base64 decoding with a clear error
-            _ => (false, ""),
-        };
+            await ReplyNowAsync(challenge, cancellationToken);
+            var (status, line) = await ReadCommandAsync(_options.CommandTimeout, cancellationToken);
+            if (status == LineStatus.EndOfStream)
+            {
+                return (AuthOutcome.Gone, "");
+            }
+
+            response = status == LineStatus.TooLong ? "!" : line; // too long fails decoding with a clear error
+        }
+
+        if (response == "*")
+        {
+            return (AuthOutcome.Fail("501 5.7.0 Authentication cancelled"), "");
+        }
+
+        return SmtpAuthenticator.TryDecodeBase64(response, out var decoded)
+            ? (null, decoded)
+            : (AuthOutcome.Fail("501 5.5.2 Error: invalid base64 data"), "");
     }
 
     private async Task<bool> HandleMailAsync(string argument, CancellationToken cancellationToken)

@@ -153,12 +153,9 @@ public sealed class ProxyMessagingTests(StackFixture stack)
     [Fact]
     public async Task A_550_from_the_server_marks_the_message_error_with_the_smtp_text()
     {
-        var tenantId = NewId("hard");
-        var key = await _proxy.CreateTenantAsync(tenantId, sink: "sink-tenant2", echo: "echo-tenant2");
-        using var tenant = _proxy.Client(key);
-        using var sink = Sink("sink-tenant2");
-        var to = sink.NewAddress("proxy-550");
-        await SetRecipientRuleAsync("sink-tenant2", to, 550, "5.1.1", "no such user");
+        var (tenantId, tenant, sink, to) = await FaultyRecipientAsync("hard", "proxy-550", 550, "5.1.1", "no such user");
+        using var _ = tenant;
+        using var __ = sink;
 
         await tenant.PostAsJsonAsync("/commands/add-messages", new { messages = new[] { Message(tenantId, "hard", to, "will bounce") } }, Cancellation);
         var record = await WaitForStatusAsync(tenant, tenantId, "hard", s => s == "error");
@@ -171,12 +168,9 @@ public sealed class ProxyMessagingTests(StackFixture stack)
     [Fact]
     public async Task A_451_defers_the_message_counting_retries_and_it_is_sent_once_the_fault_is_lifted()
     {
-        var tenantId = NewId("soft");
-        var key = await _proxy.CreateTenantAsync(tenantId, sink: "sink-tenant2", echo: "echo-tenant2");
-        using var tenant = _proxy.Client(key);
-        using var sink = Sink("sink-tenant2");
-        var to = sink.NewAddress("proxy-451");
-        await SetRecipientRuleAsync("sink-tenant2", to, 451, "4.3.0", "try later");
+        var (tenantId, tenant, sink, to) = await FaultyRecipientAsync("soft", "proxy-451", 451, "4.3.0", "try later");
+        using var _ = tenant;
+        using var __ = sink;
 
         await tenant.PostAsJsonAsync("/commands/add-messages", new { messages = new[] { Message(tenantId, "soft", to, "deferred") } }, Cancellation);
         var deferred = await WaitForStatusAsync(tenant, tenantId, "soft", s => s == "deferred");
@@ -193,12 +187,9 @@ public sealed class ProxyMessagingTests(StackFixture stack)
     [Fact]
     public async Task A_server_that_keeps_answering_451_ends_in_error_after_the_max_retries()
     {
-        var tenantId = NewId("retries");
-        var key = await _proxy.CreateTenantAsync(tenantId, sink: "sink-tenant2", echo: "echo-tenant2");
-        using var tenant = _proxy.Client(key);
-        using var sink = Sink("sink-tenant2");
-        var to = sink.NewAddress("proxy-retries");
-        await SetRecipientRuleAsync("sink-tenant2", to, 451, "4.3.0", "still busy");
+        var (tenantId, tenant, sink, to) = await FaultyRecipientAsync("retries", "proxy-retries", 451, "4.3.0", "still busy");
+        using var _ = tenant;
+        using var __ = sink;
 
         await tenant.PostAsJsonAsync("/commands/add-messages", new { messages = new[] { Message(tenantId, "busy", to, "never") } }, Cancellation);
         var record = await WaitForStatusAsync(tenant, tenantId, "busy", s => s == "error");
@@ -206,6 +197,21 @@ public sealed class ProxyMessagingTests(StackFixture stack)
         Assert.Equal("Max retries (5) exceeded: 4.3.0 still busy (SMTP 451)", record.GetProperty("error").GetString());
         Assert.Equal(5, record.GetProperty("retry_count").GetInt32());
         Assert.Empty(await sink.SearchAsync(MailSinkClient.To(to), cancellationToken: Cancellation));
+    }
+
+    /// <summary>
+    /// A tenant on sink-tenant2 (reporting to echo-tenant2) and a fresh recipient address for which
+    /// that sink answers RCPT with <paramref name="code"/>.
+    /// </summary>
+    private async Task<(string TenantId, HttpClient Tenant, MailSinkClient Sink, string To)> FaultyRecipientAsync(
+        string tenantName, string scenario, int code, string enhanced, string text)
+    {
+        var tenantId = NewId(tenantName);
+        var tenant = _proxy.Client(await _proxy.CreateTenantAsync(tenantId, sink: "sink-tenant2", echo: "echo-tenant2"));
+        var sink = Sink("sink-tenant2");
+        var to = sink.NewAddress(scenario);
+        await SetRecipientRuleAsync("sink-tenant2", to, code, enhanced, text);
+        return (tenantId, tenant, sink, to);
     }
 
     /// <summary>
