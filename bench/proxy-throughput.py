@@ -3,7 +3,7 @@
 Enqueue: N messages through /commands/add-messages in batches of 100, then of 1000, while the
 tenant is suspended (so only the enqueue path is timed). Delivery: activate and time until no
 message is pending (every message is then sent into sink-tenant1, counted there too).
-Usage: python3 bench/proxy-throughput.py PROXY_URL ADMIN_TOKEN SMTP_HOST SMTP_PORT SINK_API [N]
+Usage: python3 bench/proxy-throughput.py PROXY_URL ADMIN_TOKEN SMTP_HOST SMTP_PORT SINK_API [N] [REPLICAS]
 """
 import json
 import sys
@@ -13,6 +13,7 @@ import uuid
 
 proxy, admin, smtp_host, smtp_port, sink_api = sys.argv[1:6]
 n = int(sys.argv[6]) if len(sys.argv) > 6 else 10000
+replicas = int(sys.argv[7]) if len(sys.argv) > 7 else 1
 
 
 def call(method, path, body=None, token=admin):
@@ -25,7 +26,7 @@ def call(method, path, body=None, token=admin):
 
 tenant = "bench-" + uuid.uuid4().hex[:8]
 key = call("POST", "/tenant", {"id": tenant})["api_key"]
-call("POST", "/account", {"id": "main", "tenant_id": tenant, "host": smtp_host, "port": int(smtp_port), "use_tls": False, "batch_size": 500})
+call("POST", "/account", {"id": "main", "tenant_id": tenant, "host": smtp_host, "port": int(smtp_port), "use_tls": False})
 call("POST", f"/commands/suspend?tenant_id={tenant}")
 to = f"{tenant}@bench.test"
 
@@ -51,4 +52,4 @@ elapsed = time.perf_counter() - t0
 query = urllib.parse.quote(f"envelope-to:{to}")
 with urllib.request.urlopen(f"{sink_api}/api/v1/search?query={query}&limit=1") as r:
     stored = json.load(r)["messages_count"]
-print(f"delivery_msgs_per_s={n / elapsed:.0f} seconds={elapsed:.1f} delivered_in_sink={stored} of {n} (one replica)")
+print(f"delivery_msgs_per_s={n / elapsed:.0f} seconds={elapsed:.1f} delivered_in_sink={stored} of {n} (proxy replicas: {replicas})")

@@ -7,6 +7,7 @@ internal static class MailProxyResourceBuilderExtensions
 {
     public const string AdminTokenKey = "MailStack:Proxy:AdminToken";
     public const string DispatchSection = "MailStack:Proxy:Dispatch";
+    public const string ReplicasKey = "MailStack:Proxy:Replicas";
 
     public static IResourceBuilder<ProjectResource> AddMailProxy(
         this IDistributedApplicationBuilder builder, string name, int httpPort,
@@ -18,7 +19,14 @@ internal static class MailProxyResourceBuilderExtensions
         var adminToken = builder.Configuration[AdminTokenKey] is { Length: > 0 } fixedToken
             ? builder.AddParameter($"{name}-admin-token", fixedToken, secret: true).Resource
             : ParameterResourceBuilderExtensions.CreateDefaultPasswordParameter(builder, $"{name}-admin-token", special: false);
-        return builder.AddProject<Projects.MailStack_Proxy>(name)
+        var proxy = builder.AddProject<Projects.MailStack_Proxy>(name);
+        if (builder.Configuration.GetValue(ReplicasKey, 1) is > 1 and var replicas)
+        {
+            // Replicas share maildb (claims are replica-safe); the fixed port balances over them.
+            proxy.WithReplicas(replicas);
+        }
+
+        return proxy
             .WithAnnotation(new AdminTokenAnnotation(adminToken))
             .WithHttpEndpoint(port: httpPort, name: "http")
             .WithEnvironment("Proxy__AdminToken", adminToken)
@@ -30,18 +38,8 @@ internal static class MailProxyResourceBuilderExtensions
             .WithReference(objects)
             .WithReference(bounceMailbox)
             .WithHttpHealthCheck("/health")
-            .WithDispatchSettings(builder.Configuration.GetSection(DispatchSection));
-    }
-
-    /// <summary>Passes <c>MailStack:Proxy:Dispatch:*</c> on as the proxy's <c>Proxy:Dispatch:*</c> (tests shorten intervals).</summary>
-    private static IResourceBuilder<ProjectResource> WithDispatchSettings(this IResourceBuilder<ProjectResource> proxy, IConfigurationSection settings)
-    {
-        foreach (var (key, value) in settings.AsEnumerable(makePathsRelative: true).Where(setting => setting.Value is not null))
-        {
-            proxy.WithEnvironment($"Proxy__Dispatch__{key.Replace(":", "__", StringComparison.Ordinal)}", value);
-        }
-
-        return proxy;
+            // MailStack:Proxy:Dispatch:* → Proxy:Dispatch:* (tests shorten intervals).
+            .WithSettingsFrom(builder.Configuration.GetSection(DispatchSection), "Proxy__Dispatch");
     }
 
     /// <summary>The proxy's admin token, for the AppHost's own calls (seeding, dashboard commands).</summary>

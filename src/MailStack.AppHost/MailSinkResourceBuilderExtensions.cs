@@ -7,6 +7,7 @@ internal static class MailSinkResourceBuilderExtensions
 {
     public const string SmtpEndpointName = "smtp";
     public const string PurgeCommandName = "purge-messages";
+    public const string SettingsSection = "MailStack:Sink";
 
     /// <param name="smtpPort">Fixed SMTP port under <c>dotnet run</c> (tests get random ports).</param>
     /// <param name="httpPort">Fixed HTTP (API and UI) port under <c>dotnet run</c>.</param>
@@ -23,7 +24,9 @@ internal static class MailSinkResourceBuilderExtensions
             .WithUrlForEndpoint(SmtpEndpointName, url => url.DisplayText = "SMTP")
             .WithHttpHealthCheck("/health")
             .WithGreetingHealthCheck(SmtpEndpointName, "220 ")
-            .WithPurgeCommand();
+            .WithPurgeCommand()
+            // MailStack:Sink:* → every sink's Sink:* (e.g. Store:MaxMessages for a benchmark).
+            .WithSettingsFrom(builder.Configuration.GetSection(SettingsSection), "Sink");
 
     /// <summary>A dashboard button that deletes every message the sink holds.</summary>
     private static IResourceBuilder<ProjectResource> WithPurgeCommand(this IResourceBuilder<ProjectResource> sink)

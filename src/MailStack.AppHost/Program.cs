@@ -6,6 +6,7 @@ var builder = DistributedApplication.CreateBuilder(args);
 var mode = InfrastructureModeResolver.Resolve(builder);
 var runDirectory = builder.AddRunDirectory();
 builder.AddStartupProgress();
+builder.AddTraceSampling();
 
 // Data
 var maildb = builder.AddMailDatabase(mode, runDirectory);

@@ -15,6 +15,8 @@ builder.Services.AddSingleton<SchemaMigrator>();
 builder.Services.AddSingleton<CallerResolver>();
 builder.Services.AddSingleton<DispatchSignal>();
 builder.Services.AddSingleton<ProxyMetrics>();
+builder.Services.AddSingleton<SmtpConnectionPool>();
+builder.Services.AddSingleton<DeliveryOutcomes>();
 builder.Services.Configure<DispatchOptions>(builder.Configuration.GetSection("Proxy:Dispatch"));
 builder.Services.AddHttpClient("tenant-sync", http => http.Timeout = TimeSpan.FromSeconds(30));
 builder.Services.AddHostedService<DatabaseStartupProbe>();

@@ -164,10 +164,10 @@ internal static class MessageEndpoints
         }
 
         await using var upsert = new NpgsqlCommand("""
-            INSERT INTO messages (tenant_id, id, account_id, priority, batch_code, deferred_ts, payload)
-            SELECT t, i, a, p, b, d, j::jsonb FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::bigint[], $7::text[]) AS u(t, i, a, p, b, d, j)
+            INSERT INTO messages (tenant_id, id, account_id, priority, batch_code, deferred_ts, payload, trace_parent)
+            SELECT t, i, a, p, b, d, j::jsonb, $8 FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::bigint[], $7::text[]) AS u(t, i, a, p, b, d, j)
             ON CONFLICT (tenant_id, id) DO UPDATE SET account_id = excluded.account_id, priority = excluded.priority,
-                batch_code = excluded.batch_code, deferred_ts = excluded.deferred_ts, payload = excluded.payload,
+                batch_code = excluded.batch_code, deferred_ts = excluded.deferred_ts, payload = excluded.payload, trace_parent = excluded.trace_parent,
                 status = 'pending', retry_count = 0, updated_at = now()
             WHERE messages.status IN ('pending', 'deferred')
             RETURNING tenant_id, id
@@ -179,6 +179,8 @@ internal static class MessageEndpoints
         upsert.Parameters.AddWithValue(rows.Select(r => r.Item.Text("batch_code")).ToArray());
         upsert.Parameters.AddWithValue(rows.Select(r => r.Item.TryGetProperty("deferred_ts", out var d) && d.ValueKind == JsonValueKind.Number && d.TryGetInt64(out var ts) ? ts : (long?)null).ToArray());
         upsert.Parameters.AddWithValue(rows.Select(r => r.Item.GetRawText()).ToArray());
+        // The request's trace context, so dispatch and the SMTP send join the same trace.
+        upsert.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = System.Diagnostics.Activity.Current?.Id, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         await using var reader = await upsert.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {

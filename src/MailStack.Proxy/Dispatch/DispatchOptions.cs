@@ -8,12 +8,25 @@ public sealed class DispatchOptions
     /// <summary>How long a claimed message belongs to one replica before another may retry it.</summary>
     public TimeSpan ClaimLease { get; set; } = TimeSpan.FromMinutes(5);
 
-    public int BatchSize { get; set; } = 100;
+    /// <summary>Messages claimed per cycle (over all tenants).</summary>
+    public int BatchSize { get; set; } = 400;
 
     public int MaxRetries { get; set; } = 5;
 
     /// <summary>SMTP connections one replica opens at once to one account.</summary>
-    public int ConnectionsPerAccount { get; set; } = 4;
+    public int ConnectionsPerAccount { get; set; } = 8;
+
+    /// <summary>SMTP connections one replica opens at once over all accounts.</summary>
+    public int MaxConnections { get; set; } = 32;
+
+    /// <summary>A pooled connection unused this long is closed.</summary>
+    public TimeSpan IdleConnectionTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// Outcomes written per statement. A message is sent twice only if the process dies between
+    /// its 250 and this write, so the batch stays small.
+    /// </summary>
+    public int OutcomeBatchSize { get; set; } = 20;
 
     private static readonly TimeSpan[] DefaultBackoff = [TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(300), TimeSpan.FromSeconds(900), TimeSpan.FromSeconds(3600), TimeSpan.FromSeconds(7200)];
 

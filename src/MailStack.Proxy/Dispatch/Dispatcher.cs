@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text.Json;
@@ -5,21 +6,28 @@ using MailKit;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using Microsoft.Extensions.Options;
-using MimeKit;
 using Npgsql;
 
 namespace MailStack.Proxy.Dispatch;
 
+/// <summary>A message this replica claimed for sending.</summary>
+public sealed record ClaimedMessage(long Pk, string TenantId, string Id, string AccountId, JsonElement Payload, int RetryCount, int Priority, string? TraceParent);
+
 /// <summary>
 /// Claims ready messages in priority order (FOR UPDATE SKIP LOCKED plus a lease, so replicas on
 /// one database never take the same message and a dead replica's claims expire), sends them
-/// through the tenant's account with MailKit and records every outcome as an event to report.
+/// through the tenant's account over pooled MailKit connections and records every outcome as an
+/// event to report.
 /// </summary>
-public sealed class Dispatcher(NpgsqlDataSource db, DispatchSignal signal, IOptions<DispatchOptions> options, TimeProvider time, MailStack.Proxy.Api.ProxyMetrics metrics, ILogger<Dispatcher> logger) : BackgroundService
+public sealed class Dispatcher(NpgsqlDataSource db, DispatchSignal signal, SmtpConnectionPool pool, DeliveryOutcomes outcomes,
+    IOptions<DispatchOptions> options, TimeProvider time, ILogger<Dispatcher> logger) : BackgroundService
 {
     public static readonly ActivitySource Activity = new("MailStack.Proxy");
 
     private DispatchOptions Options => options.Value;
+
+    /// <summary>The global limit on SMTP connections this replica has open at once.</summary>
+    private readonly SemaphoreSlim _connections = new(Math.Max(1, options.Value.MaxConnections));
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -32,6 +40,8 @@ public sealed class Dispatcher(NpgsqlDataSource db, DispatchSignal signal, IOpti
                 {
                     continue; // more may be ready
                 }
+
+                await pool.CloseIdleAsync();
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
@@ -47,21 +57,26 @@ public sealed class Dispatcher(NpgsqlDataSource db, DispatchSignal signal, IOpti
     public async Task<int> RunCycleAsync(CancellationToken cancellationToken)
     {
         var batch = await ClaimAsync(cancellationToken);
-        foreach (var group in batch.GroupBy(m => (m.TenantId, m.AccountId)))
+        if (batch.Count == 0)
         {
-            await SendGroupAsync(group.Key.TenantId, group.Key.AccountId, group.ToList(), cancellationToken);
+            return 0;
         }
 
-        if (batch.Count > 0)
+        using (var sending = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
         {
-            logger.LogInformation("Dispatched {Count} message(s)", batch.Count);
-            signal.Wake(); // let the reporter run
+            var renewal = KeepLeaseAsync(batch, sending.Token);
+            await Task.WhenAll(batch.GroupBy(m => (m.TenantId, m.AccountId))
+                .Select(group => SendAccountBatchAsync(group.Key.TenantId, group.Key.AccountId, group.ToList(), cancellationToken)));
+            await sending.CancelAsync();
+            await renewal;
         }
 
+        logger.LogInformation("Dispatched {Count} message(s)", batch.Count);
+        signal.Wake(); // let the reporter run
         return batch.Count;
     }
 
-    private async Task<List<Claimed>> ClaimAsync(CancellationToken cancellationToken)
+    private async Task<List<ClaimedMessage>> ClaimAsync(CancellationToken cancellationToken)
     {
         await using var command = db.CreateCommand("""
             UPDATE messages m SET status = 'sending', claimed_until = now() + $3, updated_at = now()
@@ -74,173 +89,267 @@ public sealed class Dispatcher(NpgsqlDataSource db, DispatchSignal signal, IOpti
                 ORDER BY c.priority, c.created_at, c.pk
                 LIMIT $2
                 FOR UPDATE OF c SKIP LOCKED)
-            RETURNING m.pk, m.tenant_id, m.id, m.account_id, m.payload, m.retry_count, m.priority
+            RETURNING m.pk, m.tenant_id, m.id, m.account_id, m.payload, m.retry_count, m.priority, m.trace_parent
             """);
         command.Parameters.AddWithValue(time.GetUtcNow().ToUnixTimeSeconds());
         command.Parameters.AddWithValue(Options.BatchSize);
         command.Parameters.AddWithValue(Options.ClaimLease);
-        var claimed = new List<Claimed>();
+        var claimed = new List<ClaimedMessage>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            claimed.Add(new Claimed(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
-                JsonDocument.Parse(reader.GetString(4)).RootElement.Clone(), reader.GetInt32(5), reader.GetInt32(6)));
+            claimed.Add(new ClaimedMessage(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
+                JsonDocument.Parse(reader.GetString(4)).RootElement.Clone(), reader.GetInt32(5), reader.GetInt32(6),
+                reader.IsDBNull(7) ? null : reader.GetString(7)));
         }
 
         // RETURNING is unordered: restore the priority order for sending.
         return claimed.OrderBy(c => c.Priority).ThenBy(c => c.Pk).ToList();
     }
 
-    private async Task SendGroupAsync(string tenantId, string accountId, List<Claimed> messages, CancellationToken cancellationToken)
+    private async Task SendAccountBatchAsync(string tenantId, string accountId, List<ClaimedMessage> messages, CancellationToken cancellationToken)
     {
-        var account = await LoadAccountAsync(tenantId, accountId, cancellationToken);
-        if (account is null)
+        var endpoint = await LoadEndpointAsync(tenantId, accountId, cancellationToken);
+        if (endpoint is null)
         {
-            foreach (var message in messages)
-            {
-                await RecordErrorAsync(message, "account not found for tenant", cancellationToken);
-            }
-
+            await outcomes.RecordAsync(messages.Select(m => Error(m, "account not found for tenant")).ToList(), CancellationToken.None);
             return;
         }
 
         // Priority levels go out one after another, so the order holds at the receiver; within a
-        // level, up to ConnectionsPerAccount connections send side by side.
+        // level, up to ConnectionsPerAccount connections take messages from one queue side by side.
         foreach (var level in messages.GroupBy(m => m.Priority).OrderBy(level => level.Key))
         {
-            var list = level.ToList();
-            var connections = Math.Clamp(Options.ConnectionsPerAccount, 1, list.Count);
-            await Task.WhenAll(Enumerable.Range(0, connections).Select(c =>
-                SendOverOneConnectionAsync(tenantId, account, list.Where((_, i) => i % connections == c).ToList(), cancellationToken)));
+            var queue = new ConcurrentQueue<ClaimedMessage>(level);
+            var connections = Math.Clamp(Options.ConnectionsPerAccount, 1, queue.Count);
+            var failures = await Task.WhenAll(Enumerable.Range(0, connections).Select(_ => SendOverOneConnectionAsync(endpoint, queue, cancellationToken)));
+            await SettleLeftoversAsync(queue, failures.LastOrDefault(f => f is not null), cancellationToken);
         }
     }
 
-    private async Task SendOverOneConnectionAsync(string tenantId, Account account, List<Claimed> messages, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends messages from the level's queue over one pooled connection until the queue is empty.
+    /// Outcomes are written in small batches. Stops early, returning why, when no connection can be
+    /// had (the other connections carry on); a message cut off by shutdown goes back to the queue.
+    /// </summary>
+    private async Task<(string Reason, bool Permanent)?> SendOverOneConnectionAsync(SmtpEndpoint endpoint, ConcurrentQueue<ClaimedMessage> queue, CancellationToken cancellationToken)
     {
-        using var smtp = new SmtpClient { Timeout = (int)Options.SmtpTimeout.TotalMilliseconds };
-        // Test sinks use self-signed certificates: the stack allows them, production validation is the default.
-        smtp.ServerCertificateValidationCallback = (_, _, _, errors) => errors == System.Net.Security.SslPolicyErrors.None || Options.AllowUntrustedCertificates;
-        foreach (var message in messages)
+        var recorded = new List<DeliveryOutcome>();
+        ClaimedMessage? inFlight = null;
+        SmtpClient? smtp = null;
+        var slot = false;
+        try
         {
-            using var activity = Activity.StartActivity("smtp send", ActivityKind.Client);
-            activity?.SetTag("mailstack.tenant_id", tenantId);
-            activity?.SetTag("mailstack.message_id", message.Id);
-            try
+            await _connections.WaitAsync(cancellationToken);
+            slot = true;
+            while (!cancellationToken.IsCancellationRequested && queue.TryDequeue(out inFlight))
             {
-                if (!smtp.IsConnected)
+                try
                 {
-                    await smtp.ConnectAsync(account.Host, account.Port, account.TlsOption, cancellationToken);
-                    if (account.User is { Length: > 0 } user)
-                    {
-                        await smtp.AuthenticateAsync(user, account.Password ?? "", cancellationToken);
-                    }
+                    smtp ??= await pool.RentAsync(endpoint, cancellationToken);
+                }
+                catch (Exception ex) when (Classify(ex) is { } failure)
+                {
+                    logger.LogWarning("SMTP connection to {Endpoint} failed: {Reason}", endpoint, failure.Reason);
+                    recorded.Add(failure.Permanent ? Error(inFlight, failure.Reason) : Deferred(inFlight, failure.Reason));
+                    inFlight = null;
+                    return failure;
                 }
 
-                var (mime, sender, recipients) = MailComposer.Compose(message.Payload, Options.TrackingHeader, "mailstack-proxy");
-                if (activity is not null)
+                var (outcome, keepConnection) = await SendOneAsync(smtp, endpoint, inFlight, cancellationToken);
+                inFlight = null;
+                recorded.Add(outcome);
+                if (!keepConnection)
                 {
-                    // W3C trace context in the mail, so the receiving side can continue the trace.
-                    mime.Headers.Replace("traceparent", activity.Id!);
+                    smtp.Dispose();
+                    smtp = null;
                 }
 
-                await smtp.SendAsync(mime, sender, recipients, cancellationToken);
-                await RecordSentAsync(message, cancellationToken);
+                if (recorded.Count >= Options.OutcomeBatchSize)
+                {
+                    await outcomes.RecordAsync(recorded, CancellationToken.None);
+                    recorded.Clear();
+                }
             }
-            catch (AttachmentException ex)
-            {
-                await RecordErrorAsync(message, ex.Message, cancellationToken);
-            }
-            catch (SmtpCommandException ex) when ((int)ex.StatusCode >= 500)
-            {
-                await RecordErrorAsync(message, $"{ex.Message} (SMTP {(int)ex.StatusCode})", cancellationToken);
-                await ResetAsync(smtp, cancellationToken);
-            }
-            catch (SmtpCommandException ex)
-            {
-                await RecordDeferredAsync(message, $"{ex.Message} (SMTP {(int)ex.StatusCode})", cancellationToken);
-                await ResetAsync(smtp, cancellationToken);
-            }
-            catch (AuthenticationException ex)
-            {
-                await RecordErrorAsync(message, $"{ex.Message} (SMTP 535)", cancellationToken);
-            }
-            catch (Exception ex) when (ex is SmtpProtocolException or SocketException or IOException or ServiceNotConnectedException or TimeoutException or SslHandshakeException)
-            {
-                await RecordDeferredAsync(message, ex.Message, cancellationToken);
-                smtp.Disconnect(false, CancellationToken.None);
-            }
-            catch (FormatException ex)
-            {
-                await RecordErrorAsync(message, $"invalid message: {ex.Message}", cancellationToken);
-            }
-        }
 
-        if (smtp.IsConnected)
+            return null;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            await smtp.DisconnectAsync(true, cancellationToken);
+            return null; // shutting down: the message in flight was not confirmed and goes back below
+        }
+        catch (Exception ex)
+        {
+            // A bug, not an SMTP outcome: keep the service and the message (back to the queue below).
+            logger.LogError(ex, "Sending through {Endpoint} failed unexpectedly", endpoint);
+            return null;
+        }
+        finally
+        {
+            if (slot)
+            {
+                _connections.Release();
+            }
+
+            if (smtp is not null)
+            {
+                await pool.ReturnAsync(endpoint, smtp);
+            }
+
+            await outcomes.RecordAsync(recorded, CancellationToken.None);
+            if (inFlight is not null)
+            {
+                await ReleaseAsync([inFlight]);
+            }
         }
     }
 
-    private static async Task ResetAsync(SmtpClient smtp, CancellationToken cancellationToken)
+    /// <summary>
+    /// What no connection sent: on shutdown it goes back to the queue at once (no waiting for the
+    /// lease); when every connection failed it gets that failure instead of a timeout each.
+    /// </summary>
+    private async Task SettleLeftoversAsync(ConcurrentQueue<ClaimedMessage> queue, (string Reason, bool Permanent)? failure, CancellationToken cancellationToken)
     {
-        if (smtp.IsConnected)
+        var leftovers = queue.ToList();
+        if (leftovers.Count == 0)
         {
-            try
+            return;
+        }
+
+        if (cancellationToken.IsCancellationRequested || failure is not { } why)
+        {
+            await ReleaseAsync(leftovers);
+            return;
+        }
+
+        await outcomes.RecordAsync(leftovers.Select(m => why.Permanent ? Error(m, why.Reason) : Deferred(m, why.Reason)).ToList(), CancellationToken.None);
+    }
+
+    private async Task<(DeliveryOutcome Outcome, bool KeepConnection)> SendOneAsync(SmtpClient smtp, SmtpEndpoint endpoint, ClaimedMessage message, CancellationToken cancellationToken)
+    {
+        // The send continues the trace of the add-messages request that accepted the message.
+        ActivityContext.TryParse(message.TraceParent, null, out var parent);
+        using var activity = Activity.StartActivity("smtp send", ActivityKind.Client, parent);
+        activity?.SetTag("mailstack.tenant_id", message.TenantId);
+        activity?.SetTag("mailstack.message_id", message.Id);
+        activity?.SetTag("server.address", endpoint.Host);
+        activity?.SetTag("server.port", endpoint.Port);
+        try
+        {
+            var (mime, sender, recipients) = MailComposer.Compose(message.Payload, Options.TrackingHeader, "mailstack-proxy");
+            if (activity is not null)
             {
-                await smtp.NoOpAsync(cancellationToken);
+                // W3C trace context in the mail, so the receiving side can continue the trace.
+                mime.Headers.Replace("traceparent", activity.Id!);
             }
-            catch (Exception ex) when (ex is SmtpCommandException or SmtpProtocolException or IOException)
-            {
-                smtp.Disconnect(false, CancellationToken.None);
-            }
+
+            await smtp.SendAsync(mime, sender, recipients, cancellationToken);
+            return (Sent(message), true);
+        }
+        catch (Exception ex) when (ex is AttachmentException or FormatException)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
+            return (Error(message, ex is FormatException ? $"invalid message: {ex.Message}" : ex.Message), true);
+        }
+        catch (Exception ex) when (Classify(ex) is { } failure)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, failure.Reason);
+            var keep = ex is SmtpCommandException && await IsStillUsableAsync(smtp, cancellationToken);
+            return (failure.Permanent ? Error(message, failure.Reason) : Deferred(message, failure.Reason), keep);
         }
     }
 
-    private Task RecordSentAsync(Claimed message, CancellationToken cancellationToken) =>
-        RecordAsync(message, "UPDATE messages SET status = 'sent', sent_ts = $2, error = $3, claimed_until = NULL, updated_at = now() WHERE pk = $1",
-            "sent", "sent", null, cancellationToken);
+    /// <summary>SMTP reply 5xx, failed login and TLS failures are permanent; 4xx, network errors and timeouts are retried; cancellation is not an outcome.</summary>
+    private static (string Reason, bool Permanent)? Classify(Exception ex) => ex switch
+    {
+        SmtpCommandException command => ($"{command.Message} (SMTP {(int)command.StatusCode})", (int)command.StatusCode >= 500),
+        AuthenticationException auth => ($"{auth.Message} (SMTP 535)", true),
+        SslHandshakeException tls => ($"TLS failed: {tls.Message}", true),
+        OperationCanceledException => null,
+        // Network errors, timeouts, protocol surprises and anything unforeseen: retried with backoff, so it ends as error at worst.
+        _ => (ex.Message, false),
+    };
 
-    private Task RecordErrorAsync(Claimed message, string error, CancellationToken cancellationToken) =>
-        RecordAsync(message, "UPDATE messages SET status = 'error', error_ts = $2, error = $3, claimed_until = NULL, updated_at = now() WHERE pk = $1",
-            "error", error, error, cancellationToken);
+    /// <summary>After a refused command the session is usually fine; NOOP tells.</summary>
+    private static async Task<bool> IsStillUsableAsync(SmtpClient smtp, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await smtp.NoOpAsync(cancellationToken);
+            return true;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return false;
+        }
+    }
 
-    private async Task RecordDeferredAsync(Claimed message, string reason, CancellationToken cancellationToken)
+    private long Now => time.GetUtcNow().ToUnixTimeSeconds();
+
+    private DeliveryOutcome Sent(ClaimedMessage message) => new(message, "sent", "sent", null, Now, null, message.RetryCount);
+
+    private DeliveryOutcome Error(ClaimedMessage message, string error) => new(message, "error", error, error, Now, null, message.RetryCount);
+
+    private DeliveryOutcome Deferred(ClaimedMessage message, string reason)
     {
         var retry = message.RetryCount + 1;
         if (retry > Options.MaxRetries)
         {
-            await RecordErrorAsync(message, $"Max retries ({Options.MaxRetries}) exceeded: {reason}", cancellationToken);
+            return Error(message, $"Max retries ({Options.MaxRetries}) exceeded: {reason}");
+        }
+
+        var until = time.GetUtcNow().Add(Options.BackoffFor(retry)).ToUnixTimeSeconds();
+        return new(message, "deferred", reason, reason, Now, until, retry);
+    }
+
+    /// <summary>
+    /// Extends the claim on the batch's unfinished messages every third of the lease while it is
+    /// being sent, so a slow batch is never taken over by another replica; a replica that dies
+    /// stops renewing and its claims expire one lease later.
+    /// </summary>
+    private async Task KeepLeaseAsync(List<ClaimedMessage> batch, CancellationToken cancellationToken)
+    {
+        var pks = batch.Select(m => m.Pk).ToArray();
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(Options.ClaimLease / 3, time, cancellationToken);
+                await using var command = db.CreateCommand("UPDATE messages SET claimed_until = now() + $2 WHERE pk = ANY($1) AND status = 'sending'");
+                command.Parameters.AddWithValue(pks);
+                command.Parameters.AddWithValue(Options.ClaimLease);
+                await command.ExecuteNonQueryAsync(cancellationToken);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The batch is done (or the service stops).
+        }
+        catch (NpgsqlException ex)
+        {
+            logger.LogWarning(ex, "Could not extend the claim on {Count} message(s)", pks.Length);
+        }
+    }
+
+    /// <summary>Hands unsent claims back (pending, or deferred with their old timing) so a restart does not wait for the lease.</summary>
+    private async Task ReleaseAsync(List<ClaimedMessage> unsent)
+    {
+        if (unsent.Count == 0)
+        {
             return;
         }
 
-        var delay = Options.BackoffFor(retry);
-        var until = time.GetUtcNow().Add(delay).ToUnixTimeSeconds();
-        await RecordAsync(message,
-            $"UPDATE messages SET status = 'deferred', deferred_ts = {until}, retry_count = {retry}, error = $3, claimed_until = NULL, updated_at = now() WHERE pk = $1",
-            "deferred", reason, reason, cancellationToken);
-    }
-
-    /// <summary>Updates the message and appends its event in one statement (atomic, one round trip).</summary>
-    private async Task RecordAsync(Claimed message, string update, string eventType, string description, string? error, CancellationToken cancellationToken)
-    {
-        var now = time.GetUtcNow().ToUnixTimeSeconds();
-        await using var command = db.CreateCommand($"""
-            WITH updated AS ({update} RETURNING pk)
-            INSERT INTO message_events (message_pk, tenant_id, event_type, event_ts, description)
-            SELECT pk, $4, $5, $2, $6 FROM updated
+        await using var command = db.CreateCommand("""
+            UPDATE messages SET status = CASE WHEN retry_count > 0 THEN 'deferred' ELSE 'pending' END, claimed_until = NULL, updated_at = now()
+            WHERE pk = ANY($1) AND status = 'sending'
             """);
-        command.Parameters.AddWithValue(message.Pk);
-        command.Parameters.AddWithValue(now);
-        command.Parameters.AddWithValue((object?)error ?? DBNull.Value);
-        command.Parameters.AddWithValue(message.TenantId);
-        command.Parameters.AddWithValue(eventType);
-        command.Parameters.AddWithValue(description);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-        metrics.Increment(eventType switch { "sent" => "mailstack_sent_total", "error" => "mailstack_errors_total", _ => "mailstack_deferred_total" }, message.TenantId, message.AccountId);
-        logger.LogDebug("Message {TenantId}/{MessageId}: {Event} {Description}", message.TenantId, message.Id, eventType, description);
+        command.Parameters.AddWithValue(unsent.Select(m => m.Pk).ToArray());
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        await command.ExecuteNonQueryAsync(limit.Token);
+        logger.LogInformation("Released {Count} claimed message(s) unsent", unsent.Count);
     }
 
-    private async Task<Account?> LoadAccountAsync(string tenantId, string accountId, CancellationToken cancellationToken)
+    private async Task<SmtpEndpoint?> LoadEndpointAsync(string tenantId, string accountId, CancellationToken cancellationToken)
     {
         await using var command = db.CreateCommand("SELECT host, port, user_name, password, use_tls FROM accounts WHERE tenant_id = $1 AND id = $2");
         command.Parameters.AddWithValue(tenantId);
@@ -252,13 +361,7 @@ public sealed class Dispatcher(NpgsqlDataSource db, DispatchSignal signal, IOpti
         }
 
         var port = reader.GetInt32(1);
-        bool? useTls = reader.IsDBNull(4) ? null : reader.GetBoolean(4);
-        // use_tls unset: TLS only on 465. On 465 TLS is implicit, elsewhere STARTTLS; false is plain.
-        var tls = (useTls ?? port == 465) ? (port == 465 ? SecureSocketOptions.SslOnConnect : SecureSocketOptions.StartTls) : SecureSocketOptions.None;
-        return new Account(reader.GetString(0), port, reader.IsDBNull(2) ? null : reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3), tls);
+        return new SmtpEndpoint(reader.GetString(0), port, SmtpEndpoint.TlsFor(port, reader.IsDBNull(4) ? null : reader.GetBoolean(4)),
+            reader.IsDBNull(2) ? null : reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3));
     }
-
-    private sealed record Claimed(long Pk, string TenantId, string Id, string AccountId, JsonElement Payload, int RetryCount, int Priority);
-
-    private sealed record Account(string Host, int Port, string? User, string? Password, SecureSocketOptions TlsOption);
 }

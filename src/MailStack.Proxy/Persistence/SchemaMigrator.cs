@@ -81,6 +81,17 @@ public sealed class SchemaMigrator(NpgsqlDataSource dataSource, ILogger<SchemaMi
             CREATE INDEX message_events_unreported ON message_events (tenant_id) WHERE reported_ts IS NULL;
             """),
         (2, "ALTER TABLE tenants ADD COLUMN last_sync_ts bigint;"),
+        (3, """
+            ALTER TABLE messages ADD COLUMN trace_parent text;
+            CREATE TABLE sends (
+                id bigserial PRIMARY KEY,
+                tenant_id text NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+                account_id text NOT NULL,
+                message_pk bigint,
+                sent_ts bigint NOT NULL
+            );
+            CREATE INDEX sends_window ON sends (tenant_id, account_id, sent_ts);
+            """),
     ];
 
     public async Task MigrateAsync(CancellationToken cancellationToken)

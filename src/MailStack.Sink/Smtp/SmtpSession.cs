@@ -531,7 +531,13 @@ internal sealed partial class SmtpSession
         }
 
         var (raw, summary) = MessageIngestion.Prepare(envelope, body.GetBuffer(), (int)body.Length, _options.HostName);
-        var stored = _store.Add(envelope, raw, summary, _authenticatedUser);
+        StoredMessage stored;
+        using (var received = SmtpTelemetry.ContinueSendersTrace(summary.TraceParent, activity))
+        {
+            stored = _store.Add(envelope, raw, summary, _authenticatedUser);
+            received?.SetTag("mailstack.message.id", stored.Id);
+        }
+
         activity?.SetTag("mailstack.message.id", stored.Id);
         SmtpTelemetry.MessagesAccepted.Add(1);
         SmtpTelemetry.BytesAccepted.Add(raw.Length);

@@ -18,5 +18,14 @@ public static class SmtpTelemetry
 
     public static readonly Counter<long> BytesAccepted = Meter.CreateCounter<long>("mailstack.sink.bytes.accepted", unit: "By", description: "Bytes stored");
 
+    /// <summary>
+    /// A span in the sender's trace (from the mail's <c>traceparent</c> header) for storing the
+    /// message, linked to this sink's own session span; null when the mail carries no trace.
+    /// </summary>
+    public static Activity? ContinueSendersTrace(string? traceParent, Activity? session) =>
+        ActivityContext.TryParse(traceParent, null, out var sender)
+            ? Source.StartActivity("mail received", ActivityKind.Consumer, sender, links: session is null ? null : [new ActivityLink(session.Context)])
+            : null;
+
     public static readonly Counter<long> Sessions = Meter.CreateCounter<long>("mailstack.sink.sessions", description: "SMTP sessions accepted");
 }

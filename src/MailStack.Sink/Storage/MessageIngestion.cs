@@ -29,6 +29,9 @@ public static class MessageIngestion
         return new string(chars);
     }
 
+    /// <summary>The W3C trace context a sender (the proxy) puts in the mail so the sink can continue its trace.</summary>
+    public const string TraceParentHeader = "traceparent";
+
     /// <param name="data">The DATA bytes: <paramref name="length"/> bytes at the start of this buffer.</param>
     public static (byte[] Raw, MessageSummaryFields Summary) Prepare(Envelope envelope, byte[] data, int length, string hostName)
     {
@@ -74,7 +77,8 @@ public static class MessageIngestion
             message.Subject ?? "",
             message.Date == DateTimeOffset.MinValue ? DateTimeOffset.UtcNow : message.Date,
             message.Attachments.Count(),
-            Snippet(message));
+            Snippet(message),
+            message.Headers[TraceParentHeader]);
         return (raw, summary);
     }
 

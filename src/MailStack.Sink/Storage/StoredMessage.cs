@@ -79,4 +79,5 @@ public sealed record MessageSummaryFields(
     string Subject,
     DateTimeOffset Date,
     int AttachmentCount,
-    string Snippet);
+    string Snippet,
+    string? TraceParent = null);

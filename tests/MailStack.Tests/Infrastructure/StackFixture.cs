@@ -22,6 +22,20 @@ public sealed class StackFixture : IAsyncLifetime
         "sink-tenant1", "sink-tenant2", "echo-tenant1", "echo-tenant2", "proxy",
     ];
 
+    /// <summary>
+    /// The proxy's dispatch timing in tests (every proxy instance a test starts uses it too):
+    /// retries in seconds, not minutes, so tests can watch a message go deferred → sent / error.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> DispatchSettings = new Dictionary<string, string>
+    {
+        ["PollInterval"] = "00:00:00.5",
+        ["Backoff:0"] = "00:00:01",
+        ["Backoff:1"] = "00:00:01",
+        ["Backoff:2"] = "00:00:01",
+        ["Backoff:3"] = "00:00:01",
+        ["Backoff:4"] = "00:00:01",
+    };
+
     private DistributedApplication? _app;
 
     /// <summary>The proxy's admin token for this run (fixed here so tests can call admin routes).</summary>
@@ -42,9 +56,7 @@ public sealed class StackFixture : IAsyncLifetime
             [
                 "MailStack:Infrastructure=local",
                 $"MailStack:Proxy:AdminToken={AdminToken}",
-                // Retries in seconds, not minutes, so tests can watch a message go deferred → sent / error.
-                "MailStack:Proxy:Dispatch:PollInterval=00:00:00.5",
-                .. Enumerable.Range(0, 5).Select(i => $"MailStack:Proxy:Dispatch:Backoff:{i}=00:00:01"),
+                .. DispatchSettings.Select(setting => $"MailStack:Proxy:Dispatch:{setting.Key}={setting.Value}"),
             ],
             ResourceNames);
         StartDuration = stopwatch.Elapsed;
@@ -103,7 +115,6 @@ public sealed class StackFixture : IAsyncLifetime
             var report = Describe(app, logs);
             await StopAsync(app, logs);
             throw new InvalidOperationException($"the stack failed to start: {ex.Message}\n{report}", ex);
-            throw;
         }
     }
 

@@ -82,6 +82,29 @@ public sealed class ProxyMessagingTests(StackFixture stack)
     }
 
     [Fact]
+    public async Task The_trace_of_the_add_messages_request_continues_into_the_mail_sent()
+    {
+        var tenantId = NewId("trace");
+        using var tenant = _proxy.Client(await _proxy.CreateTenantAsync(tenantId));
+        using var sink = Sink("sink-tenant1");
+        var to = sink.NewAddress("proxy-trace");
+        var traceId = System.Diagnostics.ActivityTraceId.CreateRandom();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/commands/add-messages")
+        {
+            Content = JsonContent.Create(new { messages = new[] { Message(tenantId, "t1", to, "traced") } }),
+        };
+        request.Headers.Add("traceparent", $"00-{traceId}-{System.Diagnostics.ActivitySpanId.CreateRandom()}-01");
+
+        using var response = await tenant.SendAsync(request, Cancellation);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync(Cancellation));
+
+        // The SMTP send is a span of the request's trace, and the mail carries it on to the receiver.
+        var delivered = await sink.WaitForMessageAsync(MailSinkClient.To(to), TimeSpan.FromSeconds(30), Cancellation);
+        var raw = System.Text.Encoding.UTF8.GetString(await sink.GetRawAsync(delivered.ID, Cancellation));
+        Assert.Matches($"\r\ntraceparent: 00-{traceId}-[0-9a-f]{{16}}-01\r\n", raw);
+    }
+
+    [Fact]
     public async Task Demo_tenants_are_seeded_with_accounts_on_their_sinks_and_echo_endpoints()
     {
         using var admin = await _proxy.AdminAsync();

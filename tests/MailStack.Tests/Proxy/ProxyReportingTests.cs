@@ -65,4 +65,85 @@ public sealed class ProxyReportingTests(StackFixture stack)
         var heartbeat = await Eventually.GetAsync(async _ => (await ReportsAtAsync(path)).Select(r => r.GetRawText()).FirstOrDefault(), "a heartbeat");
         Assert.Equal("[]", heartbeat);
     }
+
+    [Fact]
+    public async Task A_reply_with_queued_gets_the_next_sync_at_once()
+    {
+        var tenantId = NewId("queued");
+        var path = $"/sync/{tenantId}";
+        // The first sync (the new tenant's heartbeat) hears "3 more queued"; later ones a plain ok.
+        await SetReplyAsync(path, new { ok = true, queued = 3 }, times: 1);
+        await _proxy.CreateTenantAsync(tenantId, syncPath: path);
+
+        // Without "queued" the next sync would wait for the sync interval (5 minutes here).
+        var syncs = await Eventually.GetAsync(async _ => await ReportsAtAsync(path) is { Count: >= 2 } reports ? reports : null,
+            "a second sync straight after the reply with queued", TimeSpan.FromSeconds(20));
+        Assert.All(syncs, report => Assert.Equal("[]", report.GetRawText()));
+    }
+
+    [Fact]
+    public async Task Next_sync_after_holds_heartbeats_but_not_events_and_run_now_lifts_it()
+    {
+        // A replica with a one-second sync interval, so heartbeats (and their absence) show quickly.
+        await using var fast = await ProxyInstance.StartAsync(stack, new Dictionary<string, string> { ["SyncInterval"] = "00:00:01" }, Cancellation);
+        var tenantId = NewId("dnd");
+        var path = $"/sync/{tenantId}";
+        await SetReplyAsync(path, new { ok = true });
+        using var tenant = _proxy.Client(await _proxy.CreateTenantAsync(tenantId, syncPath: path));
+        await Eventually.GetAsync(async _ => (await ReportsAtAsync(path)).Count >= 3 ? "" : null, "heartbeats every second", TimeSpan.FromSeconds(20));
+
+        var until = DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds();
+        await SetReplyAsync(path, new { ok = true, next_sync_after = until });
+        await Eventually.GetAsync(async c => await NextSyncAfterAsync(tenantId, c) == until ? "" : null, "the tenant's do-not-disturb to be stored");
+        var quietFrom = (await ReportsAtAsync(path)).Count;
+        await NeverAsync(async () => (await ReportsAtAsync(path)).Count > quietFrom, TimeSpan.FromSeconds(3), "a heartbeat during do-not-disturb");
+
+        // An event is reported anyway.
+        using var sink = new MailSinkClient(stack.App.GetEndpoint("sink-tenant1", "http"));
+        await tenant.PostAsJsonAsync("/commands/add-messages", new
+        {
+            messages = new[] { new { id = "e1", tenant_id = tenantId, account_id = "main", from = "a@example.test", to = sink.NewAddress("dnd"), subject = "event during dnd" } },
+        }, Cancellation);
+        await WaitForStatusAsync(tenant, tenantId, "e1", s => s == "sent", reported: true);
+        Assert.Contains(await ReportsAtAsync(path), r => r.EnumerateArray().Any(i => i.GetProperty("id").GetString() == "e1"));
+
+        // run-now with the tenant's token lifts it: heartbeats come back.
+        await SetReplyAsync(path, new { ok = true });
+        var before = (await ReportsAtAsync(path)).Count;
+        using (var runNow = await tenant.PostAsync($"/commands/run-now?tenant_id={tenantId}", null, Cancellation))
+        {
+            Assert.True(runNow.IsSuccessStatusCode);
+        }
+
+        await Eventually.GetAsync(async _ => (await ReportsAtAsync(path)).Skip(before).Count(r => r.GetArrayLength() == 0) >= 2 ? "" : null,
+            "heartbeats again after run-now", TimeSpan.FromSeconds(20));
+        Assert.Null(await NextSyncAfterAsync(tenantId, Cancellation));
+    }
+
+    private async Task SetReplyAsync(string path, object body, int? times = null)
+    {
+        using var echo = stack.App.CreateHttpClient("echo-tenant1", "http");
+        using var set = await echo.PutAsJsonAsync("/replies", new { Path = path, Status = 200, Body = body, Times = times }, Cancellation);
+        Assert.True(set.IsSuccessStatusCode, await set.Content.ReadAsStringAsync(Cancellation));
+    }
+
+    private async Task<long?> NextSyncAfterAsync(string tenantId, CancellationToken cancellationToken)
+    {
+        await using var db = new Npgsql.NpgsqlConnection(await stack.App.GetConnectionStringAsync("maildb", cancellationToken));
+        await db.OpenAsync(cancellationToken);
+        await using var query = new Npgsql.NpgsqlCommand("SELECT next_sync_after FROM tenants WHERE id = $1", db) { Parameters = { new() { Value = tenantId } } };
+        return await query.ExecuteScalarAsync(cancellationToken) is long value ? value : null;
+    }
+
+    /// <summary>Fails if <paramref name="happened"/> turns true at any poll within <paramref name="window"/>.</summary>
+    private static async Task NeverAsync(Func<Task<bool>> happened, TimeSpan window, string what)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(200));
+        var end = DateTime.UtcNow + window;
+        while (DateTime.UtcNow < end)
+        {
+            Assert.False(await happened(), $"{what} happened");
+            await timer.WaitForNextTickAsync(Cancellation);
+        }
+    }
 }

@@ -1,0 +1,74 @@
+"""Enqueue → SMTP 250 latency at a steady rate, against a running stack (bench/proxy-latency.sh starts one).
+
+Posts one message per add-messages request at RATE msgs/s for SECONDS, each with a unique
+subject, recording when each request started; then reads every message's arrival time
+(the sink stores a message, then answers 250) from the sink API and prints p50/p90/p99/max.
+Usage: python3 bench/proxy-latency.py PROXY_URL ADMIN_TOKEN SMTP_HOST SMTP_PORT SINK_API [RATE] [SECONDS]
+"""
+import datetime
+import http.client
+import json
+import sys
+import time
+import urllib.parse
+import urllib.request
+import uuid
+
+proxy, admin, smtp_host, smtp_port, sink_api = sys.argv[1:6]
+rate = int(sys.argv[6]) if len(sys.argv) > 6 else 200
+seconds = int(sys.argv[7]) if len(sys.argv) > 7 else 30
+target = urllib.parse.urlparse(proxy)
+conn = http.client.HTTPConnection(target.hostname, target.port, timeout=30)
+
+
+def call(method, path, body=None, token=admin):
+    conn.request(method, path, body=json.dumps(body) if body is not None else None,
+                 headers={"X-API-Token": token, "Content-Type": "application/json"})
+    response = conn.getresponse()
+    data = response.read()
+    if response.status >= 300:
+        raise RuntimeError(f"{method} {path} -> {response.status} {data[:200]}")
+    return json.loads(data)
+
+
+tenant = "lat-" + uuid.uuid4().hex[:8]
+key = call("POST", "/tenant", {"id": tenant})["api_key"]
+call("POST", "/account", {"id": "main", "tenant_id": tenant, "host": smtp_host, "port": int(smtp_port), "use_tls": False})
+to = f"{tenant}@bench.test"
+total = rate * seconds
+started = {}
+t0 = time.time()
+late = 0
+for i in range(total):
+    due = t0 + i / rate
+    now = time.time()
+    if now < due:
+        time.sleep(due - now)
+    elif now - due > 0.05:
+        late += 1
+    subject = f"L{i}"
+    started[subject] = time.time()
+    call("POST", "/commands/add-messages", {"messages": [{"id": subject, "tenant_id": tenant, "account_id": "main",
+         "from": "bench@example.test", "to": to, "subject": subject, "body": "x" * 1024}]}, key)
+elapsed = time.time() - t0
+
+query = urllib.parse.quote(f"envelope-to:{to}")
+arrived = {}
+deadline = time.time() + 60
+while len(arrived) < total and time.time() < deadline:
+    with urllib.request.urlopen(f"{sink_api}/api/v1/search?query={query}&limit={total}") as r:
+        for m in json.load(r)["messages"]:
+            created = datetime.datetime.fromisoformat(m["Created"].replace("Z", "+00:00")).timestamp()
+            arrived[m["Subject"]] = created
+    if len(arrived) < total:
+        time.sleep(0.5)
+
+latencies = sorted((arrived[s] - started[s]) * 1000 for s in started if s in arrived)
+
+
+def pct(p):
+    return latencies[min(len(latencies) - 1, int(p / 100 * len(latencies)))]
+
+
+print(f"offered_rate={total / elapsed:.0f} msgs/s for {elapsed:.1f} s (late sends: {late}); arrived {len(latencies)} of {total}")
+print(f"enqueue_to_250_ms p50={pct(50):.0f} p90={pct(90):.0f} p99={pct(99):.0f} max={latencies[-1]:.0f}")

@@ -1,0 +1,114 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using MailStack.Sink.Client;
+using MailStack.Sink.Hosting;
+using MailStack.Tests.Infrastructure;
+using MailStack.Tests.Sink;
+using static MailStack.Tests.Proxy.ProxyApi;
+
+namespace MailStack.Tests.Proxy;
+
+/// <summary>
+/// Delivery against servers that misbehave: each test has a sink of its own (real SMTP over TCP)
+/// whose fault injection it sets freely, while the stack's proxy does the sending.
+/// </summary>
+public sealed class ProxyFaultConvergenceTests(StackFixture stack)
+{
+    private readonly ProxyApi _proxy = new(stack);
+
+    [Fact]
+    public async Task Under_random_faults_every_message_ends_sent_or_error_and_none_is_lost()
+    {
+        const int count = 200;
+        await using var sink = await SinkTestKit.StartSinkAsync();
+        // Per message: 60% ok, 20% 451 at end of data, 10% 550, 10% two seconds slow.
+        sink.Chaos.Apply(new ChaosSettings { Preset = "random", Seed = 7 });
+        var (tenantId, tenant) = await TenantOnAsync(sink, "random");
+
+        await EnqueueAsync(tenant, tenantId, count);
+        var messages = await WaitUntilSettledAsync(tenant, tenantId, count, TimeSpan.FromSeconds(120));
+
+        var sent = messages.Where(m => Status(m) == "sent").Select(Subject).ToHashSet();
+        var failed = messages.Where(m => Status(m) == "error").ToList();
+        Assert.Equal(count, sent.Count + failed.Count);
+        Assert.NotEmpty(failed);
+        Assert.All(failed, m => Assert.Matches(@"\(SMTP 550\)$|^Max retries \(5\) exceeded", m.GetProperty("error").GetString()));
+        // Deferred first, then sent: the retries did their job.
+        Assert.Contains(messages, m => Status(m) == "sent" && m.GetProperty("retry_count").GetInt32() > 0);
+
+        // What is "sent" is at the sink exactly once; what is "error" never arrived.
+        var delivered = sink.Store.Snapshot().Select(m => m.Summary.Subject).ToList();
+        Assert.Equal(sent.Order(StringComparer.Ordinal), delivered.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_server_answering_452_past_its_rate_defers_the_excess_which_goes_out_once_it_relents()
+    {
+        await using var sink = await SinkTestKit.StartSinkAsync();
+        // Three messages are accepted, then every MAIL FROM hears 452 4.5.3 rate limit exceeded.
+        sink.Chaos.Apply(new ChaosSettings { Preset = "rate_limit", RateLimit = 3 });
+        var (tenantId, tenant) = await TenantOnAsync(sink, "ratelimit");
+
+        await EnqueueAsync(tenant, tenantId, 6);
+        var settled = await Eventually.GetAsync(async c =>
+        {
+            var list = await ListAsync(tenant, tenantId, c);
+            return list.Count(m => Status(m) == "sent") == 3 && list.Count(m => Status(m) == "deferred") == 3 ? list : null;
+        }, "three sent and three deferred");
+
+        Assert.All(settled.Where(m => Status(m) == "deferred"), m =>
+        {
+            Assert.True(m.GetProperty("retry_count").GetInt32() >= 1);
+            Assert.Contains("(SMTP 452)", m.GetProperty("error").GetString(), StringComparison.Ordinal);
+        });
+        Assert.Equal(3, sink.Store.Snapshot().Count);
+
+        sink.Chaos.Apply(new ChaosSettings());
+        await WaitUntilSettledAsync(tenant, tenantId, 6, TimeSpan.FromSeconds(30));
+        var final = await ListAsync(tenant, tenantId, Cancellation);
+        Assert.All(final, m => Assert.Equal("sent", Status(m)));
+        Assert.Equal(6, sink.Store.Snapshot().Select(m => m.Summary.Subject).Distinct().Count());
+        Assert.Equal(6, sink.Store.Snapshot().Count);
+    }
+
+    private static string Status(JsonElement message) => message.GetProperty("status").GetString()!;
+
+    private static string Subject(JsonElement message) => message.GetProperty("message").GetProperty("subject").GetString()!;
+
+    private async Task<(string TenantId, HttpClient Tenant)> TenantOnAsync(MailSink sink, string name)
+    {
+        var tenantId = NewId(name);
+        using var admin = await _proxy.AdminAsync();
+        using var created = await admin.PostAsJsonAsync("/tenant", new { id = tenantId }, Cancellation);
+        var key = (await JsonAsync(created)).GetProperty("api_key").GetString()!;
+        using var account = await admin.PostAsJsonAsync("/account", new { id = "main", tenant_id = tenantId, host = sink.Host, port = sink.SmtpPort, use_tls = false }, Cancellation);
+        Assert.True(account.IsSuccessStatusCode, await account.Content.ReadAsStringAsync(Cancellation));
+        return (tenantId, _proxy.Client(key));
+    }
+
+    private static async Task EnqueueAsync(HttpClient tenant, string tenantId, int count)
+    {
+        var messages = Enumerable.Range(0, count).Select(i => new { id = $"f{i}", tenant_id = tenantId, account_id = "main", from = "app@example.test", to = $"user{i}@faults.test", subject = $"f{i:D4}", body = "x" });
+        using var added = await tenant.PostAsJsonAsync("/commands/add-messages", new { messages }, Cancellation);
+        Assert.Equal(count, (await JsonAsync(added)).GetProperty("queued").GetInt32());
+    }
+
+    private static async Task<List<JsonElement>> ListAsync(HttpClient tenant, string tenantId, CancellationToken cancellationToken)
+    {
+        var list = await tenant.GetFromJsonAsync<JsonElement>($"/messages?tenant_id={tenantId}&limit=1000", cancellationToken);
+        return [.. list.GetProperty("messages").EnumerateArray().Select(m => m.Clone())];
+    }
+
+    /// <summary>Waits until all <paramref name="count"/> messages are sent or error; returns them.</summary>
+    private async Task<List<JsonElement>> WaitUntilSettledAsync(HttpClient tenant, string tenantId, int count, TimeSpan timeout)
+    {
+        List<JsonElement> open = [];
+        return await Eventually.GetAsync(async c =>
+        {
+            var list = await ListAsync(tenant, tenantId, c);
+            open = list.Where(m => Status(m) is not ("sent" or "error")).ToList();
+            return list.Count == count && open.Count == 0 ? list : null;
+        }, "every message to be sent or error", timeout,
+            () => $"{open.Count} still open: {string.Join(", ", open.Take(3))}; proxy errors: {string.Join("\n", stack.Logs.Of("proxy").Where(l => l.Contains("fail", StringComparison.OrdinalIgnoreCase) || l.Contains("exception", StringComparison.OrdinalIgnoreCase)).TakeLast(20))}");
+    }
+}

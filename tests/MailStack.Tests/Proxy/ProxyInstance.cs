@@ -1,0 +1,159 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using MailStack.Tests.Infrastructure;
+
+namespace MailStack.Tests.Proxy;
+
+/// <summary>
+/// One more MailStack.Proxy process on the stack's database, started by a test: a second
+/// replica next to the stack's own proxy, which the test may kill (SIGKILL) mid-drain.
+/// </summary>
+public sealed class ProxyInstance : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly Queue<string> _output = new();
+
+    private ProxyInstance(Process process, Uri baseAddress)
+    {
+        _process = process;
+        BaseAddress = baseAddress;
+    }
+
+    public Uri BaseAddress { get; }
+
+    public int ProcessId => _process.Id;
+
+    /// <summary>The last lines the instance wrote, for failure messages.</summary>
+    public string RecentOutput
+    {
+        get
+        {
+            lock (_output)
+            {
+                return string.Join('\n', _output);
+            }
+        }
+    }
+
+    /// <param name="settings"><c>Proxy:Dispatch</c> settings on top of the stack's test settings, e.g. a short ClaimLease.</param>
+    public static async Task<ProxyInstance> StartAsync(StackFixture stack, IReadOnlyDictionary<string, string> settings, CancellationToken cancellationToken)
+    {
+        var connectionString = await stack.App.GetConnectionStringAsync("maildb", cancellationToken)
+            ?? throw new InvalidOperationException("maildb has no connection string");
+        var assembly = Path.GetFullPath(Path.Combine(AppHostProject.Path, "..", "MailStack.Proxy", "bin", AppHostProject.Configuration, "net10.0", "MailStack.Proxy.dll"));
+        var baseAddress = new Uri($"http://127.0.0.1:{FreePort()}");
+        var start = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { "exec", assembly },
+            WorkingDirectory = Path.GetDirectoryName(assembly)!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.Environment["ConnectionStrings__maildb"] = connectionString;
+        start.Environment["ASPNETCORE_URLS"] = baseAddress.ToString();
+        start.Environment["Proxy__AdminToken"] = stack.AdminToken;
+        start.Environment["Proxy__Dispatch__AllowUntrustedCertificates"] = "true";
+        foreach (var (key, value) in StackFixture.DispatchSettings.Concat(settings))
+        {
+            start.Environment[$"Proxy__Dispatch__{key.Replace(":", "__", StringComparison.Ordinal)}"] = value;
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
+        var instance = new ProxyInstance(process, baseAddress);
+        process.OutputDataReceived += (_, line) => instance.Keep(line.Data);
+        process.ErrorDataReceived += (_, line) => instance.Keep(line.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            using var http = new HttpClient { BaseAddress = baseAddress };
+            await Eventually.GetAsync<object>(async cancellation =>
+            {
+                if (process.HasExited)
+                {
+                    throw new InvalidOperationException($"the proxy exited with {process.ExitCode}:\n{instance.RecentOutput}");
+                }
+
+                try
+                {
+                    using var health = await http.GetAsync("/health", cancellation);
+                    return health.StatusCode == HttpStatusCode.OK ? health : null;
+                }
+                catch (HttpRequestException)
+                {
+                    return null; // not listening yet
+                }
+            }, "the second proxy instance to be healthy", TimeSpan.FromSeconds(60), () => instance.RecentOutput);
+            return instance;
+        }
+        catch
+        {
+            await instance.DisposeAsync();
+            throw;
+        }
+    }
+
+    public HttpClient Client(string token)
+    {
+        var http = new HttpClient { BaseAddress = BaseAddress };
+        http.DefaultRequestHeaders.Add("X-API-Token", token);
+        return http;
+    }
+
+    /// <summary>SIGKILL: no graceful shutdown, claims stay taken until their lease runs out.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync(CancellationToken.None);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            // SIGTERM first: a graceful stop hands unsent claims back at once.
+            using (var term = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                await term.WaitForExitAsync(CancellationToken.None);
+            }
+
+            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            try
+            {
+                await _process.WaitForExitAsync(grace.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+        }
+
+        _process.Dispose();
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.Enqueue(line);
+            if (_output.Count > 40)
+            {
+                _output.Dequeue();
+            }
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,61 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using MailStack.Sink.Smtp;
+using static MailStack.Tests.Sink.SinkTestKit;
+
+namespace MailStack.Tests.Sink;
+
+/// <summary>The sink continues the trace a sender puts in the mail's <c>traceparent</c> header.</summary>
+public sealed class SinkTelemetryTests
+{
+    [Fact]
+    public async Task A_mail_carrying_traceparent_is_stored_in_a_span_of_the_senders_trace()
+    {
+        var traceId = ActivityTraceId.CreateRandom();
+        var senderSpan = ActivitySpanId.CreateRandom();
+        var seen = new ConcurrentQueue<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == SmtpTelemetry.Name,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            // On start: the session span ends after the 250 the client waits for, the test must not race it.
+            ActivityStarted = activity => seen.Enqueue(activity),
+        };
+        ActivitySource.AddActivityListener(listener);
+        await using var sink = await StartSinkAsync();
+        var message = NewMessage("traced@example.test", "traced");
+        message.Headers.Add("traceparent", $"00-{traceId}-{senderSpan}-01");
+
+        await SendAsync(sink, message);
+
+        var received = Assert.Single(seen, a => a.TraceId == traceId);
+        Assert.Equal("mail received", received.OperationName);
+        Assert.Equal(senderSpan, received.ParentSpanId);
+        Assert.Equal(sink.Store.Snapshot().Single(m => m.Summary.Subject == "traced").Id, received.GetTagItem("mailstack.message.id"));
+        // Linked to the sink's own SMTP span, so both views of the delivery connect.
+        var link = Assert.Single(received.Links);
+        Assert.Contains(seen, a => a.OperationName == "smtp message" && a.SpanId == link.Context.SpanId);
+    }
+
+    [Fact]
+    public async Task A_mail_without_traceparent_gets_no_span_in_a_foreign_trace()
+    {
+        var seen = new ConcurrentQueue<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == SmtpTelemetry.Name,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            // On start: the session span ends after the 250 the client waits for, the test must not race it.
+            ActivityStarted = activity => seen.Enqueue(activity),
+        };
+        ActivitySource.AddActivityListener(listener);
+        await using var sink = await StartSinkAsync();
+        var subject = $"untraced-{Guid.NewGuid():N}";
+
+        await SendAsync(sink, NewMessage("untraced@example.test", subject));
+
+        var id = sink.Store.Snapshot().Single().Id;
+        Assert.Contains(seen, a => a.OperationName == "smtp message" && (string?)a.GetTagItem("mailstack.message.id") == id);
+        Assert.DoesNotContain(seen, a => a.OperationName == "mail received" && (string?)a.GetTagItem("mailstack.message.id") == id);
+    }
+}
