@@ -1,6 +1,7 @@
 """Enqueue → SMTP 250 latency at a steady rate, against a running stack (bench/proxy-latency.sh starts one).
 
-Posts one message per add-messages request at RATE msgs/s for SECONDS, each with a unique
+Posts one message per add-messages request (from 8 keep-alive connections in parallel) at RATE
+msgs/s for SECONDS, each with a unique
 subject, recording when each request started; then reads every message's arrival time
 (the sink stores a message, then answers 250) from the sink API and prints p50/p90/p99/max.
 Usage: python3 bench/proxy-latency.py PROXY_URL ADMIN_TOKEN SMTP_HOST SMTP_PORT SINK_API [RATE] [SECONDS]
@@ -9,6 +10,7 @@ import datetime
 import http.client
 import json
 import sys
+import threading
 import time
 import urllib.parse
 import urllib.request
@@ -18,10 +20,14 @@ proxy, admin, smtp_host, smtp_port, sink_api = sys.argv[1:6]
 rate = int(sys.argv[6]) if len(sys.argv) > 6 else 200
 seconds = int(sys.argv[7]) if len(sys.argv) > 7 else 30
 target = urllib.parse.urlparse(proxy)
-conn = http.client.HTTPConnection(target.hostname, target.port, timeout=30)
+SENDERS = 8  # parallel keep-alive connections, so one slow request does not hold back the schedule
 
 
-def call(method, path, body=None, token=admin):
+def connect():
+    return http.client.HTTPConnection(target.hostname, target.port, timeout=30)
+
+
+def call(conn, method, path, body=None, token=admin):
     conn.request(method, path, body=json.dumps(body) if body is not None else None,
                  headers={"X-API-Token": token, "Content-Type": "application/json"})
     response = conn.getresponse()
@@ -31,26 +37,39 @@ def call(method, path, body=None, token=admin):
     return json.loads(data)
 
 
+setup = connect()
 tenant = "lat-" + uuid.uuid4().hex[:8]
-key = call("POST", "/tenant", {"id": tenant})["api_key"]
-call("POST", "/account", {"id": "main", "tenant_id": tenant, "host": smtp_host, "port": int(smtp_port), "use_tls": False})
+key = call(setup, "POST", "/tenant", {"id": tenant})["api_key"]
+call(setup, "POST", "/account", {"id": "main", "tenant_id": tenant, "host": smtp_host, "port": int(smtp_port), "use_tls": False})
 to = f"{tenant}@bench.test"
 total = rate * seconds
 started = {}
-t0 = time.time()
-late = 0
-for i in range(total):
-    due = t0 + i / rate
-    now = time.time()
-    if now < due:
-        time.sleep(due - now)
-    elif now - due > 0.05:
-        late += 1
-    subject = f"L{i}"
-    started[subject] = time.time()
-    call("POST", "/commands/add-messages", {"messages": [{"id": subject, "tenant_id": tenant, "account_id": "main",
-         "from": "bench@example.test", "to": to, "subject": subject, "body": "x" * 1024}]}, key)
+late = [0] * SENDERS
+t0 = time.time() + 0.5
+
+
+def sender(k):
+    conn = connect()
+    for i in range(k, total, SENDERS):
+        due = t0 + i / rate
+        now = time.time()
+        if now < due:
+            time.sleep(due - now)
+        elif now - due > 0.05:
+            late[k] += 1
+        subject = f"L{i}"
+        started[subject] = time.time()
+        call(conn, "POST", "/commands/add-messages", {"messages": [{"id": subject, "tenant_id": tenant, "account_id": "main",
+             "from": "bench@example.test", "to": to, "subject": subject, "body": "x" * 1024}]}, key)
+
+
+threads = [threading.Thread(target=sender, args=(k,)) for k in range(SENDERS)]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()
 elapsed = time.time() - t0
+late = sum(late)
 
 query = urllib.parse.quote(f"envelope-to:{to}")
 arrived = {}

@@ -5,6 +5,9 @@ public sealed class DispatchOptions
 {
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>Shortest pause after a cycle that found nothing to send, however often dispatch is woken.</summary>
+    public TimeSpan MinClaimInterval { get; set; } = TimeSpan.FromMilliseconds(50);
+
     /// <summary>How long a claimed message belongs to one replica before another may retry it.</summary>
     public TimeSpan ClaimLease { get; set; } = TimeSpan.FromMinutes(5);
 

@@ -49,7 +49,15 @@ public sealed class Dispatcher(NpgsqlDataSource db, DispatchSignal signal, SmtpC
                 logger.LogError(ex, "Dispatch cycle failed; retrying at the next poll");
             }
 
+            var idleSince = time.GetTimestamp();
             await signal.WaitAsync(Options.PollInterval, stoppingToken);
+            // Woken by every add-messages: while nothing is ready (a suspended tenant's backlog, say),
+            // look again at most every MinClaimInterval instead of once per request.
+            var rest = Options.MinClaimInterval - time.GetElapsedTime(idleSince);
+            if (rest > TimeSpan.Zero)
+            {
+                await Task.Delay(rest, time, stoppingToken);
+            }
         }
     }
 
