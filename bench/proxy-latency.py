@@ -7,7 +7,6 @@ subject, recording when each request started; then reads every message's arrival
 Usage: python3 bench/proxy-latency.py PROXY_URL ADMIN_TOKEN SMTP_HOST SMTP_PORT SINK_API [RATE] [SECONDS]
 """
 import datetime
-import http.client
 import json
 import sys
 import threading
@@ -16,25 +15,20 @@ import urllib.parse
 import urllib.request
 import uuid
 
+import proxy_api
+
 proxy, admin, smtp_host, smtp_port, sink_api = sys.argv[1:6]
 rate = int(sys.argv[6]) if len(sys.argv) > 6 else 200
 seconds = int(sys.argv[7]) if len(sys.argv) > 7 else 30
-target = urllib.parse.urlparse(proxy)
 SENDERS = 8  # parallel keep-alive connections, so one slow request does not hold back the schedule
 
 
 def connect():
-    return http.client.HTTPConnection(target.hostname, target.port, timeout=30)
+    return proxy_api.connect(proxy)
 
 
 def call(conn, method, path, body=None, token=admin):
-    conn.request(method, path, body=json.dumps(body) if body is not None else None,
-                 headers={"X-API-Token": token, "Content-Type": "application/json"})
-    response = conn.getresponse()
-    data = response.read()
-    if response.status >= 300:
-        raise RuntimeError(f"{method} {path} -> {response.status} {data[:200]}")
-    return json.loads(data)
+    return proxy_api.call(conn, method, path, token, body)
 
 
 setup = connect()

@@ -5,7 +5,6 @@ tenant is suspended (so only the enqueue path is timed). Delivery: activate and 
 message is pending (every message is then sent into sink-tenant1, counted there too).
 Usage: python3 bench/proxy-throughput.py PROXY_URL ADMIN_TOKEN SMTP_HOST SMTP_PORT SINK_API [N] [REPLICAS]
 """
-import http.client
 import json
 import sys
 import time
@@ -13,23 +12,18 @@ import urllib.parse
 import urllib.request
 import uuid
 
+import proxy_api
+
 proxy, admin, smtp_host, smtp_port, sink_api = sys.argv[1:6]
 n = int(sys.argv[6]) if len(sys.argv) > 6 else 10000
 replicas = int(sys.argv[7]) if len(sys.argv) > 7 else 1
 
 
-target = urllib.parse.urlparse(proxy)
-conn = http.client.HTTPConnection(target.hostname, target.port, timeout=120)  # keep-alive, like a real client
+conn = proxy_api.connect(proxy)  # keep-alive, like a real client
 
 
 def call(method, path, body=None, token=admin):
-    conn.request(method, path, body=json.dumps(body) if body is not None else None,
-                 headers={"X-API-Token": token, "Content-Type": "application/json"})
-    response = conn.getresponse()
-    data = response.read()
-    if response.status >= 300:
-        raise RuntimeError(f"{method} {path} -> {response.status} {data[:200]}")
-    return json.loads(data)
+    return proxy_api.call(conn, method, path, token, body)
 
 
 tenant = "bench-" + uuid.uuid4().hex[:8]

@@ -28,15 +28,20 @@ public sealed class ProxyApi(StackFixture stack)
     public async Task<HttpClient> AdminAsync() => Client(await AdminTokenAsync());
 
     /// <summary>Creates a tenant reporting to <paramref name="echo"/> with one account on <paramref name="sink"/>; returns its API key.</summary>
-    public async Task<string> CreateTenantAsync(string tenantId, string sink = "sink-tenant1", string echo = "echo-tenant1", string? syncPath = null)
+    public Task<string> CreateTenantAsync(string tenantId, string sink = "sink-tenant1", string echo = "echo-tenant1", string? syncPath = null)
+    {
+        var smtp = stack.App.GetEndpoint(sink, "smtp");
+        return CreateTenantAsync(tenantId, smtp.Host, smtp.Port, stack.App.GetEndpoint(echo, "http").ToString().TrimEnd('/'), syncPath);
+    }
+
+    /// <summary>Creates a tenant with one plain-SMTP account "main" on <paramref name="smtpHost"/> (a test's own sink, say); returns its API key.</summary>
+    public async Task<string> CreateTenantAsync(string tenantId, string smtpHost, int smtpPort, string? clientBaseUrl = null, string? syncPath = null)
     {
         using var admin = await AdminAsync();
-        var echoUrl = stack.App.GetEndpoint(echo, "http").ToString().TrimEnd('/');
-        using var created = await admin.PostAsJsonAsync("/tenant", new { id = tenantId, name = $"Tenant {tenantId}", client_base_url = echoUrl, client_sync_path = syncPath }, Cancellation);
+        using var created = await admin.PostAsJsonAsync("/tenant", new { id = tenantId, name = $"Tenant {tenantId}", client_base_url = clientBaseUrl, client_sync_path = syncPath }, Cancellation);
         var body = await created.Content.ReadFromJsonAsync<JsonElement>(Cancellation);
         Assert.True(created.IsSuccessStatusCode, body.ToString());
-        var smtp = stack.App.GetEndpoint(sink, "smtp");
-        using var account = await admin.PostAsJsonAsync("/account", new { id = "main", tenant_id = tenantId, host = smtp.Host, port = smtp.Port, use_tls = false }, Cancellation);
+        using var account = await admin.PostAsJsonAsync("/account", new { id = "main", tenant_id = tenantId, host = smtpHost, port = smtpPort, use_tls = false }, Cancellation);
         Assert.True(account.IsSuccessStatusCode, await account.Content.ReadAsStringAsync(Cancellation));
         return body.GetProperty("api_key").GetString()!;
     }

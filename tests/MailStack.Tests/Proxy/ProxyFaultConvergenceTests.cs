@@ -78,12 +78,7 @@ public sealed class ProxyFaultConvergenceTests(StackFixture stack)
     private async Task<(string TenantId, HttpClient Tenant)> TenantOnAsync(MailSink sink, string name)
     {
         var tenantId = NewId(name);
-        using var admin = await _proxy.AdminAsync();
-        using var created = await admin.PostAsJsonAsync("/tenant", new { id = tenantId }, Cancellation);
-        var key = (await JsonAsync(created)).GetProperty("api_key").GetString()!;
-        using var account = await admin.PostAsJsonAsync("/account", new { id = "main", tenant_id = tenantId, host = sink.Host, port = sink.SmtpPort, use_tls = false }, Cancellation);
-        Assert.True(account.IsSuccessStatusCode, await account.Content.ReadAsStringAsync(Cancellation));
-        return (tenantId, _proxy.Client(key));
+        return (tenantId, _proxy.Client(await _proxy.CreateTenantAsync(tenantId, sink.Host, sink.SmtpPort)));
     }
 
     private static async Task EnqueueAsync(HttpClient tenant, string tenantId, int count)

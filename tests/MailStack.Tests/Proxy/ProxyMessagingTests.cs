@@ -82,6 +82,43 @@ public sealed class ProxyMessagingTests(StackFixture stack)
     }
 
     [Fact]
+    public async Task Unicode_names_filenames_and_an_internationalized_address_arrive_intact()
+    {
+        var tenantId = NewId("unicode");
+        using var tenant = _proxy.Client(await _proxy.CreateTenantAsync(tenantId));
+        using var sink = Sink("sink-tenant1");
+        // A UTF-8 local part needs SMTPUTF8, which the sink offers.
+        var to = $"zoë-{Guid.NewGuid():N}@{sink.Domain}";
+        var content = "Grüße aus Köln ✓"u8.ToArray();
+
+        using var response = await tenant.PostAsJsonAsync("/commands/add-messages", new
+        {
+            messages = new[]
+            {
+                Message(tenantId, "u1", $"Zoë Ünïcødé <{to}>", "Ünïcødé ✓", new
+                {
+                    from = "Renée Müller <renee@example.test>",
+                    attachments = new[] { new { filename = "résumé ✓.txt", storage_path = "base64:" + Convert.ToBase64String(content), mime_type = "text/plain" } },
+                }),
+            },
+        }, Cancellation);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync(Cancellation));
+
+        var delivered = await sink.WaitForMessageAsync(MailSinkClient.To(to), TimeSpan.FromSeconds(30), Cancellation);
+        Assert.Equal("Ünïcødé ✓", delivered.Subject);
+        Assert.Equal("Renée Müller", delivered.From.Name);
+        Assert.Equal("Zoë Ünïcødé", Assert.Single(delivered.To).Name);
+        var attachment = Assert.Single(delivered.Attachments);
+        Assert.Equal("résumé ✓.txt", attachment.FileName);
+        using var raw = new MemoryStream(await sink.GetRawAsync(delivered.ID, Cancellation));
+        var mime = await MimeKit.MimeMessage.LoadAsync(raw, Cancellation);
+        var part = Assert.IsAssignableFrom<MimeKit.MimePart>(mime.Attachments.Single());
+        using var decoded = new MemoryStream();
+        await part.Content!.DecodeToAsync(decoded, Cancellation);
+        Assert.Equal(content, decoded.ToArray());
+    }
+
+    [Fact]
     public async Task The_trace_of_the_add_messages_request_continues_into_the_mail_sent()
     {
         var tenantId = NewId("trace");

@@ -89,11 +89,7 @@ public sealed partial class ProxyReplicaTests(StackFixture stack)
     private async Task<(string TenantId, string Key)> QueueSuspendedAsync(MailSink sink, string name)
     {
         var tenantId = NewId(name);
-        using var admin = await _proxy.AdminAsync();
-        using var created = await admin.PostAsJsonAsync("/tenant", new { id = tenantId }, Cancellation);
-        var key = (await JsonAsync(created)).GetProperty("api_key").GetString()!;
-        using var account = await admin.PostAsJsonAsync("/account", new { id = "main", tenant_id = tenantId, host = sink.Host, port = sink.SmtpPort, use_tls = false }, Cancellation);
-        Assert.True(account.IsSuccessStatusCode, await account.Content.ReadAsStringAsync(Cancellation));
+        var key = await _proxy.CreateTenantAsync(tenantId, sink.Host, sink.SmtpPort);
         using var tenant = _proxy.Client(key);
         using var suspended = await tenant.PostAsync($"/commands/suspend?tenant_id={tenantId}", null, Cancellation);
         Assert.True(suspended.IsSuccessStatusCode);

@@ -14,14 +14,7 @@ public sealed class SinkTelemetryTests
         var traceId = ActivityTraceId.CreateRandom();
         var senderSpan = ActivitySpanId.CreateRandom();
         var seen = new ConcurrentQueue<Activity>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name == SmtpTelemetry.Name,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            // On start: the session span ends after the 250 the client waits for, the test must not race it.
-            ActivityStarted = activity => seen.Enqueue(activity),
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var listener = ListenToSink(seen);
         await using var sink = await StartSinkAsync();
         var message = NewMessage("traced@example.test", "traced");
         message.Headers.Add("traceparent", $"00-{traceId}-{senderSpan}-01");
@@ -41,14 +34,7 @@ public sealed class SinkTelemetryTests
     public async Task A_mail_without_traceparent_gets_no_span_in_a_foreign_trace()
     {
         var seen = new ConcurrentQueue<Activity>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name == SmtpTelemetry.Name,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            // On start: the session span ends after the 250 the client waits for, the test must not race it.
-            ActivityStarted = activity => seen.Enqueue(activity),
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var listener = ListenToSink(seen);
         await using var sink = await StartSinkAsync();
         var subject = $"untraced-{Guid.NewGuid():N}";
 
@@ -57,5 +43,18 @@ public sealed class SinkTelemetryTests
         var id = sink.Store.Snapshot().Single().Id;
         Assert.Contains(seen, a => a.OperationName == "smtp message" && (string?)a.GetTagItem("mailstack.message.id") == id);
         Assert.DoesNotContain(seen, a => a.OperationName == "mail received" && (string?)a.GetTagItem("mailstack.message.id") == id);
+    }
+
+    /// <summary>Records every sink span as it starts (the session span ends after the 250 the client waits for: no racing it).</summary>
+    private static ActivityListener ListenToSink(ConcurrentQueue<Activity> seen)
+    {
+        var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == SmtpTelemetry.Name,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStarted = seen.Enqueue,
+        };
+        ActivitySource.AddActivityListener(listener);
+        return listener;
     }
 }
