@@ -11,8 +11,8 @@ public sealed class AppModelTests
 {
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
-    private static async Task<IDistributedApplicationTestingBuilder> BuildModelAsync(string mode) =>
-        await DistributedApplicationTestingBuilder.CreateAsync<Projects.MailStack_AppHost>([$"MailStack:Infrastructure={mode}"], Cancellation);
+    private static async Task<IDistributedApplicationTestingBuilder> BuildModelAsync(string mode, params string[] settings) =>
+        await DistributedApplicationTestingBuilder.CreateAsync<Projects.MailStack_AppHost>([$"MailStack:Infrastructure={mode}", .. settings], Cancellation);
 
     private static T Find<T>(IDistributedApplicationTestingBuilder builder, string name) where T : IResource =>
         Assert.IsType<T>(Assert.Single(builder.Resources, r => r.Name == name), exactMatch: false);
@@ -121,38 +121,81 @@ public sealed class AppModelTests
         return args.Select(a => a.ToString()!).ToList();
     }
 
-    [Theory]
-    [InlineData("containers", "container.v0")]
-    [InlineData("local", "executable.v0")]
-    public async Task Manifest_is_published_in_every_mode(string mode, string infrastructureType)
+    [Fact]
+    public async Task Proxy_replicas_are_a_setting()
+    {
+        await using (var one = await BuildModelAsync("local"))
+        {
+            Assert.Empty(Find<ProjectResource>(one, "proxy").Annotations.OfType<ReplicaAnnotation>());
+        }
+
+        await using var three = await BuildModelAsync("local", "MailStack:Proxy:Replicas=3");
+        Assert.Equal(3, Assert.Single(Find<ProjectResource>(three, "proxy").Annotations.OfType<ReplicaAnnotation>()).Replicas);
+    }
+
+    [Fact]
+    public async Task AppHost_settings_reach_the_services_as_their_own()
+    {
+        using var manifest = await PublishManifestAsync("local", "--MailStack:TraceSampleRatio=0.25", "--MailStack:Sink:Store:MaxMessages=5", "--MailStack:Proxy:Dispatch:BatchSize=7");
+        var resources = manifest.RootElement.GetProperty("resources");
+        foreach (var name in new[] { "sink-tenant1", "sink-tenant2", "echo-tenant1", "echo-tenant2", "proxy" })
+        {
+            var env = resources.GetProperty(name).GetProperty("env");
+            Assert.Equal("parentbased_traceidratio", env.GetProperty("OTEL_TRACES_SAMPLER").GetString());
+            Assert.Equal("0.25", env.GetProperty("OTEL_TRACES_SAMPLER_ARG").GetString());
+        }
+
+        Assert.Equal("5", resources.GetProperty("sink-tenant2").GetProperty("env").GetProperty("Sink__Store__MaxMessages").GetString());
+        Assert.Equal("7", resources.GetProperty("proxy").GetProperty("env").GetProperty("Proxy__Dispatch__BatchSize").GetString());
+    }
+
+    [Fact]
+    public async Task A_trace_sample_ratio_outside_0_to_1_stops_the_apphost_with_a_clear_error()
+    {
+        var result = await DotnetProcess.RunAsync(
+            ["run", "--no-build", "-c", AppHostProject.Configuration, "--project", AppHostProject.Path, "--", "--publisher", "manifest", "--output-path", Path.Combine(Path.GetTempPath(), $"mailstack-manifest-{Guid.NewGuid():N}.json"), "--MailStack:TraceSampleRatio=2"],
+            TimeSpan.FromMinutes(2), Cancellation);
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("MailStack:TraceSampleRatio must be a number from 0 to 1, not '2'", result.Output, StringComparison.Ordinal);
+    }
+
+    /// <summary>Runs the AppHost's manifest publisher (a real <c>dotnet run</c>) and returns the manifest.</summary>
+    private static async Task<JsonDocument> PublishManifestAsync(string mode, params string[] settings)
     {
         var output = Path.Combine(Path.GetTempPath(), $"mailstack-manifest-{Guid.NewGuid():N}.json");
         try
         {
             var result = await DotnetProcess.RunAsync(
-                ["run", "--no-build", "-c", AppHostProject.Configuration, "--project", AppHostProject.Path, "--", "--publisher", "manifest", "--output-path", output, $"--MailStack:Infrastructure={mode}"],
+                ["run", "--no-build", "-c", AppHostProject.Configuration, "--project", AppHostProject.Path, "--", "--publisher", "manifest", "--output-path", output, $"--MailStack:Infrastructure={mode}", .. settings],
                 TimeSpan.FromMinutes(2), Cancellation);
             Assert.True(result.ExitCode == 0, result.Output);
-
-            using var manifest = JsonDocument.Parse(await File.ReadAllTextAsync(output, Cancellation));
-            var resources = manifest.RootElement.GetProperty("resources");
-            foreach (var name in new[] { "postgres", "objects", "dovecot" })
-            {
-                Assert.Equal(infrastructureType, resources.GetProperty(name).GetProperty("type").GetString());
-            }
-
-            foreach (var name in new[] { "sink-tenant1", "sink-tenant2", "echo-tenant1", "echo-tenant2", "proxy" })
-            {
-                Assert.Equal("project.v0", resources.GetProperty(name).GetProperty("type").GetString());
-            }
-
-            var proxyEnv = resources.GetProperty("proxy").GetProperty("env");
-            Assert.Equal("{maildb.connectionString}", proxyEnv.GetProperty("ConnectionStrings__maildb").GetString());
-            Assert.Equal("{objects.connectionString}", proxyEnv.GetProperty("ConnectionStrings__objects").GetString());
+            return JsonDocument.Parse(await File.ReadAllTextAsync(output, Cancellation));
         }
         finally
         {
             File.Delete(output);
         }
+    }
+
+    [Theory]
+    [InlineData("containers", "container.v0")]
+    [InlineData("local", "executable.v0")]
+    public async Task Manifest_is_published_in_every_mode(string mode, string infrastructureType)
+    {
+        using var manifest = await PublishManifestAsync(mode);
+        var resources = manifest.RootElement.GetProperty("resources");
+        foreach (var name in new[] { "postgres", "objects", "dovecot" })
+        {
+            Assert.Equal(infrastructureType, resources.GetProperty(name).GetProperty("type").GetString());
+        }
+
+        foreach (var name in new[] { "sink-tenant1", "sink-tenant2", "echo-tenant1", "echo-tenant2", "proxy" })
+        {
+            Assert.Equal("project.v0", resources.GetProperty(name).GetProperty("type").GetString());
+        }
+
+        var proxyEnv = resources.GetProperty("proxy").GetProperty("env");
+        Assert.Equal("{maildb.connectionString}", proxyEnv.GetProperty("ConnectionStrings__maildb").GetString());
+        Assert.Equal("{objects.connectionString}", proxyEnv.GetProperty("ConnectionStrings__objects").GetString());
     }
 }
