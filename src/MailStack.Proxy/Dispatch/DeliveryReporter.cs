@@ -61,10 +61,46 @@ public sealed class DeliveryReporter(NpgsqlDataSource db, IHttpClientFactory htt
 
         foreach (var tenant in tenants)
         {
+            await using var turn = await TryTakeTenantAsync(tenant.Id, cancellationToken);
+            if (turn is null)
+            {
+                continue; // another replica is reporting to this tenant right now
+            }
+
             // A tenant that answers "queued" wants the next batch at once; bounded so one tenant cannot starve the rest.
             for (var round = 0; round < 10 && await ReportTenantAsync(tenant.Id, tenant.Url, tenant.Auth, cancellationToken); round++)
             {
             }
+        }
+    }
+
+    /// <summary>
+    /// One reporter per tenant at a time across replicas: a transaction-scoped advisory lock on a
+    /// connection of its own, held while reporting, so replicas do not post the same events side by side.
+    /// </summary>
+    /// <returns>The turn (dispose to release it), or null when another replica has it.</returns>
+    private async Task<ReportTurn?> TryTakeTenantAsync(string tenantId, CancellationToken cancellationToken)
+    {
+        var connection = await db.OpenConnectionAsync(cancellationToken);
+        var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var take = new NpgsqlCommand("SELECT pg_try_advisory_xact_lock(hashtextextended('mailstack-report:' || $1, 0))", connection, transaction);
+        take.Parameters.AddWithValue(tenantId);
+        var turn = new ReportTurn(connection, transaction);
+        if (await take.ExecuteScalarAsync(cancellationToken) is true)
+        {
+            return turn;
+        }
+
+        await turn.DisposeAsync();
+        return null;
+    }
+
+    private sealed class ReportTurn(NpgsqlConnection connection, NpgsqlTransaction transaction) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await transaction.DisposeAsync(); // rolls back: the lock goes with the transaction
+            await connection.DisposeAsync();
         }
     }
 

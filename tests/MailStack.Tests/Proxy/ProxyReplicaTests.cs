@@ -25,7 +25,8 @@ public sealed partial class ProxyReplicaTests(StackFixture stack)
     {
         await using var sink = await SinkTestKit.StartSinkAsync(Roomy);
         await using var second = await ProxyInstance.StartAsync(stack, new Dictionary<string, string>(), Cancellation);
-        var (tenantId, key) = await QueueSuspendedAsync(sink, "replicas");
+        var syncPath = $"/sync/replicas-{Guid.NewGuid():N}";
+        var (tenantId, key) = await QueueSuspendedAsync(sink, "replicas", syncPath);
 
         // Activating through the second instance wakes it at once; the stack's proxy joins at its next poll.
         using (var viaSecond = second.Client(key))
@@ -44,6 +45,19 @@ public sealed partial class ProxyReplicaTests(StackFixture stack)
         var (byFirst, bySecond) = (await SentByAsync(first, tenantId, Cancellation), await SentByAsync(other, tenantId, Cancellation));
         Assert.True(byFirst > 0 && bySecond > 0, $"stack proxy sent {byFirst}, second instance {bySecond}");
         Assert.Equal(Count, byFirst + bySecond);
+
+        // Reported once each as well: one replica at a time reports to a tenant.
+        using var echo = stack.App.CreateHttpClient("echo-tenant1", "http");
+        var reported = new List<string>();
+        await Eventually.GetAsync(async c =>
+        {
+            var requests = await echo.GetFromJsonAsync<JsonElement>($"/requests?path={Uri.EscapeDataString(syncPath)}", c);
+            reported = [.. requests.GetProperty("requests").EnumerateArray()
+                .SelectMany(r => JsonDocument.Parse(r.GetProperty("body").GetString()!).RootElement.GetProperty("delivery_report").EnumerateArray())
+                .Select(item => item.GetProperty("id").GetString()!)];
+            return reported.Distinct().Count() == Count ? reported : null;
+        }, "every message's report", TimeSpan.FromSeconds(60), () => $"{reported.Distinct().Count()} distinct of {Count}");
+        Assert.Equal(Count, reported.Count);
     }
 
     [Fact]
@@ -85,11 +99,12 @@ public sealed partial class ProxyReplicaTests(StackFixture stack)
 
     private static string Subject(int i) => $"m{i:D4}";
 
-    /// <summary>A tenant whose account is <paramref name="sink"/>, suspended, with <see cref="Count"/> messages queued.</summary>
-    private async Task<(string TenantId, string Key)> QueueSuspendedAsync(MailSink sink, string name)
+    /// <summary>A tenant whose account is <paramref name="sink"/> (reporting to echo-tenant1 at <paramref name="syncPath"/>, if given), suspended, with <see cref="Count"/> messages queued.</summary>
+    private async Task<(string TenantId, string Key)> QueueSuspendedAsync(MailSink sink, string name, string? syncPath = null)
     {
         var tenantId = NewId(name);
-        var key = await _proxy.CreateTenantAsync(tenantId, sink.Host, sink.SmtpPort);
+        var reportsTo = syncPath is null ? null : stack.App.GetEndpoint("echo-tenant1", "http").ToString().TrimEnd('/');
+        var key = await _proxy.CreateTenantAsync(tenantId, sink.Host, sink.SmtpPort, reportsTo, syncPath);
         using var tenant = _proxy.Client(key);
         using var suspended = await tenant.PostAsync($"/commands/suspend?tenant_id={tenantId}", null, Cancellation);
         Assert.True(suspended.IsSuccessStatusCode);
