@@ -50,10 +50,9 @@ public sealed class DeliveryOutcomes(NpgsqlDataSource db, ProxyMetrics metrics, 
         {
             metrics.Increment(outcome.Status switch { "sent" => "mailstack_sent_total", "error" => "mailstack_errors_total", _ => "mailstack_deferred_total" },
                 outcome.Message.TenantId, outcome.Message.AccountId);
-            if (outcome.Status != "sent")
-            {
-                logger.LogInformation("Message {TenantId}/{MessageId} {Status}: {Description}", outcome.Message.TenantId, outcome.Message.Id, outcome.Status, outcome.Description);
-            }
+            // Failures at Information; each send only at Debug (a thousand a second would drown the log).
+            logger.Log(outcome.Status == "sent" ? LogLevel.Debug : LogLevel.Information, "Message {TenantId}/{MessageId} {Status}: {Description}",
+                outcome.Message.TenantId, outcome.Message.Id, outcome.Status, outcome.Description);
         }
     }
 }

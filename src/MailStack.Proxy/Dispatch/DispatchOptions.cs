@@ -47,6 +47,9 @@ public sealed class DispatchOptions
 
     public TimeSpan SmtpTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>On shutdown, how long sends already in flight may take before they are cut off (and their messages retried).</summary>
+    public TimeSpan ShutdownGrace { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Accept self-signed SMTP server certificates (the stack's sinks use them).</summary>
     public bool AllowUntrustedCertificates { get; set; }
 

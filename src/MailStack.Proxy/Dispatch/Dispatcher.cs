@@ -29,8 +29,22 @@ public sealed class Dispatcher(NpgsqlDataSource db, DispatchSignal signal, SmtpC
     /// <summary>The global limit on SMTP connections this replica has open at once.</summary>
     private readonly SemaphoreSlim _connections = new(Math.Max(1, options.Value.MaxConnections));
 
+    /// <summary>
+    /// Cancels SMTP sends in flight <see cref="DispatchOptions.ShutdownGrace"/> after stopping began:
+    /// a stopping replica takes no new message but lets the current ones finish and be recorded,
+    /// so a clean shutdown sends nothing twice.
+    /// </summary>
+    private readonly CancellationTokenSource _abortSends = new();
+
+    public override void Dispose()
+    {
+        _abortSends.Dispose();
+        base.Dispose();
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        using var stopping = stoppingToken.Register(() => _abortSends.CancelAfter(Options.ShutdownGrace));
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -164,7 +178,7 @@ public sealed class Dispatcher(NpgsqlDataSource db, DispatchSignal signal, SmtpC
                     return failure;
                 }
 
-                var (outcome, keepConnection) = await SendOneAsync(smtp, endpoint, inFlight, cancellationToken);
+                var (outcome, keepConnection) = await SendOneAsync(smtp, endpoint, inFlight);
                 inFlight = null;
                 recorded.Add(outcome);
                 if (!keepConnection)
@@ -233,7 +247,7 @@ public sealed class Dispatcher(NpgsqlDataSource db, DispatchSignal signal, SmtpC
         await outcomes.RecordAsync(leftovers.Select(m => why.Permanent ? Error(m, why.Reason) : Deferred(m, why.Reason)).ToList(), CancellationToken.None);
     }
 
-    private async Task<(DeliveryOutcome Outcome, bool KeepConnection)> SendOneAsync(SmtpClient smtp, SmtpEndpoint endpoint, ClaimedMessage message, CancellationToken cancellationToken)
+    private async Task<(DeliveryOutcome Outcome, bool KeepConnection)> SendOneAsync(SmtpClient smtp, SmtpEndpoint endpoint, ClaimedMessage message)
     {
         // The send continues the trace of the add-messages request that accepted the message.
         ActivityContext.TryParse(message.TraceParent, null, out var parent);
@@ -251,7 +265,7 @@ public sealed class Dispatcher(NpgsqlDataSource db, DispatchSignal signal, SmtpC
                 mime.Headers.Replace("traceparent", activity.Id!);
             }
 
-            await smtp.SendAsync(mime, sender, recipients, cancellationToken);
+            await smtp.SendAsync(mime, sender, recipients, _abortSends.Token);
             return (Sent(message), true);
         }
         catch (Exception ex) when (ex is AttachmentException or FormatException)
@@ -262,7 +276,7 @@ public sealed class Dispatcher(NpgsqlDataSource db, DispatchSignal signal, SmtpC
         catch (Exception ex) when (Classify(ex) is { } failure)
         {
             activity?.SetStatus(ActivityStatusCode.Error, failure.Reason);
-            var keep = ex is SmtpCommandException && await IsStillUsableAsync(smtp, cancellationToken);
+            var keep = ex is SmtpCommandException && await IsStillUsableAsync(smtp, _abortSends.Token);
             return (failure.Permanent ? Error(message, failure.Reason) : Deferred(message, failure.Reason), keep);
         }
     }

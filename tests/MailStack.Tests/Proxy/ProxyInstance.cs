@@ -109,27 +109,35 @@ public sealed class ProxyInstance : IAsyncDisposable
         await _process.WaitForExitAsync(CancellationToken.None);
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>SIGTERM, as a container runtime or systemd stops a service; returns the exit code, or null if it had to be killed after 30 s.</summary>
+    public async Task<int?> StopAsync()
     {
-        if (!_process.HasExited)
+        if (_process.HasExited)
         {
-            // SIGTERM first: a graceful stop hands unsent claims back at once.
-            using (var term = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-            {
-                await term.WaitForExitAsync(CancellationToken.None);
-            }
-
-            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-            try
-            {
-                await _process.WaitForExitAsync(grace.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                _process.Kill(entireProcessTree: true);
-            }
+            return _process.ExitCode;
         }
 
+        using (var term = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await term.WaitForExitAsync(CancellationToken.None);
+        }
+
+        using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        try
+        {
+            await _process.WaitForExitAsync(grace.Token);
+            return _process.ExitCode;
+        }
+        catch (OperationCanceledException)
+        {
+            await KillAsync();
+            return null;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
         _process.Dispose();
     }
 

@@ -95,6 +95,31 @@ public sealed partial class ProxyReplicaTests(StackFixture stack)
         TestContext.Current.SendDiagnosticMessage($"killed with {unfinished} (at most one page) unfinished; {duplicates} sent twice");
     }
 
+    [Fact]
+    public async Task Stopping_a_replica_mid_drain_hands_its_claims_back_at_once_and_sends_nothing_twice()
+    {
+        await using var sink = await SinkTestKit.StartSinkAsync(Roomy);
+        sink.Chaos.Apply(new ChaosSettings { Rules = [new ChaosRule { Stage = ChaosStage.DataEnd, Action = ChaosAction.Delay, DelayMilliseconds = 10 }] });
+        // The default five-minute lease: the queue can only finish in time if the stopping instance hands its claims back.
+        await using var stopping = await ProxyInstance.StartAsync(stack, new Dictionary<string, string>(), Cancellation);
+        var (tenantId, key) = await QueueSuspendedAsync(sink, "stop");
+        using (var viaStopping = stopping.Client(key))
+        {
+            await ActivateAsync(viaStopping, tenantId);
+        }
+
+        using var metrics = new HttpClient { BaseAddress = stopping.BaseAddress };
+        await Eventually.GetAsync<object>(async c => await SentByAsync(metrics, tenantId, c) >= 100 ? (object)true : null,
+            "the second instance to have sent 100 messages", TimeSpan.FromSeconds(60));
+        Assert.Equal(0, await stopping.StopAsync());
+        var unfinished = await CountUnfinishedAsync(tenantId, key);
+        Assert.True(unfinished > 0, "the queue was already drained when the instance stopped; the test proves nothing");
+
+        await WaitUntilDrainedAsync(tenantId, key, TimeSpan.FromSeconds(60));
+        var delivered = SubjectsAt(sink);
+        Assert.Equal(Enumerable.Range(0, Count).Select(Subject).Order(StringComparer.Ordinal), delivered.Order(StringComparer.Ordinal));
+    }
+
     private static void Roomy(MailSinkOptions options) => options.Store.MaxMessages = 0;
 
     private static string Subject(int i) => $"m{i:D4}";
