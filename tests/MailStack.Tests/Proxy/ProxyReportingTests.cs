@@ -66,6 +66,33 @@ public sealed class ProxyReportingTests(StackFixture stack)
         Assert.Equal("[]", heartbeat);
     }
 
+    [Theory]
+    [InlineData("bearer", "Bearer tok-123")]
+    [InlineData("basic", "Basic YXBwOnB3IDpz")] // app:pw :s
+    public async Task Reports_carry_the_tenants_client_auth(string method, string expected)
+    {
+        var tenantId = NewId("clientauth");
+        var path = $"/sync/{tenantId}";
+        using var admin = await _proxy.AdminAsync();
+        using var echo = stack.App.CreateHttpClient("echo-tenant1", "http");
+        using var created = await admin.PostAsJsonAsync("/tenant", new
+        {
+            id = tenantId,
+            client_base_url = echo.BaseAddress!.ToString().TrimEnd('/'),
+            client_sync_path = path,
+            client_auth = new { method, token = "tok-123", user = "app", password = "pw :s" },
+        }, Cancellation);
+        Assert.True(created.IsSuccessStatusCode);
+
+        // The new tenant's first heartbeat.
+        var request = await Eventually.GetAsync(async c =>
+        {
+            var recorded = await echo.GetFromJsonAsync<JsonElement>($"/requests?path={Uri.EscapeDataString(path)}", c);
+            return recorded.GetProperty("requests").EnumerateArray().Select(r => (JsonElement?)r.Clone()).FirstOrDefault() is { } first ? (object)first : null;
+        }, "a report at the tenant's endpoint");
+        Assert.Equal(expected, ((JsonElement)request).GetProperty("headers").GetProperty("Authorization").GetString());
+    }
+
     [Fact]
     public async Task A_reply_with_queued_gets_the_next_sync_at_once()
     {
