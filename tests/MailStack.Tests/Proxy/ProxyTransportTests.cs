@@ -67,7 +67,13 @@ public sealed class ProxyTransportTests(StackFixture stack)
     {
         using var saved = await tenant.PostAsJsonAsync("/account", new
         {
-            id = "main", tenant_id = tenantId, host = sink.Host, port = sink.SmtpPort, use_tls = true, user = "mailer", password,
+            id = "main",
+            tenant_id = tenantId,
+            host = sink.Host,
+            port = sink.SmtpPort,
+            use_tls = true,
+            user = "mailer",
+            password,
         }, Cancellation);
         Assert.True(saved.IsSuccessStatusCode, await saved.Content.ReadAsStringAsync(Cancellation));
     }
