@@ -116,6 +116,10 @@ public sealed class SmtpConnectionPool(IOptions<DispatchOptions> options, TimePr
                 await client.AuthenticateAsync(user, endpoint.Password ?? "", cancellationToken);
             }
 
+            // With SIZE, MailKit serializes every message once just to measure it for MAIL FROM
+            // SIZE=: a second full rendering per send. Without it a too-large message is refused
+            // at the end of DATA (552) instead, with the same outcome.
+            client.Capabilities &= ~SmtpCapabilities.Size;
             logger.LogDebug("Opened SMTP connection to {Endpoint}", endpoint);
             return client;
         }

@@ -55,6 +55,25 @@ public sealed class ProxyTransportTests(StackFixture stack)
         Assert.Empty(sink.Store.Snapshot());
     }
 
+    [Fact]
+    public async Task A_message_over_the_servers_size_limit_ends_in_error_with_552()
+    {
+        await using var sink = await SinkTestKit.StartSinkAsync(options => options.Smtp.MaxMessageSize = 10 * 1024);
+        var tenantId = NewId("toolarge");
+        using var tenant = _proxy.Client(await _proxy.CreateTenantAsync(tenantId, sink.Host, sink.SmtpPort));
+        using (var added = await tenant.PostAsJsonAsync("/commands/add-messages", new
+        {
+            messages = new[] { new { id = "big", tenant_id = tenantId, account_id = "main", from = "app@example.test", to = "someone@example.test", subject = "big", body = new string('x', 20 * 1024) } },
+        }, Cancellation))
+        {
+            Assert.Equal(1, (await JsonAsync(added)).GetProperty("queued").GetInt32());
+        }
+
+        var record = await WaitForStatusAsync(tenant, tenantId, "big", s => s == "error");
+        Assert.EndsWith("(SMTP 552)", record.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Empty(sink.Store.Snapshot());
+    }
+
     private static Task<MailSink> StrictSinkAsync() => SinkTestKit.StartSinkAsync(options =>
     {
         options.Smtp.RequireTls = true;
