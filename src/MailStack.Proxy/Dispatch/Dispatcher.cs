@@ -87,10 +87,17 @@ public sealed class Dispatcher(NpgsqlDataSource db, DispatchSignal signal, SmtpC
         using (var sending = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
         {
             var renewal = KeepLeaseAsync(batch, sending.Token);
-            await Task.WhenAll(batch.GroupBy(m => (m.TenantId, m.AccountId))
-                .Select(group => SendAccountBatchAsync(group.Key.TenantId, group.Key.AccountId, group.ToList(), cancellationToken)));
-            await sending.CancelAsync();
-            await renewal;
+            try
+            {
+                await Task.WhenAll(batch.GroupBy(m => (m.TenantId, m.AccountId))
+                    .Select(group => SendAccountBatchAsync(group.Key.TenantId, group.Key.AccountId, group.ToList(), cancellationToken)));
+            }
+            finally
+            {
+                // Whatever happened, stop renewing: anything left claimed must expire, not stay claimed forever.
+                await sending.CancelAsync();
+                await renewal;
+            }
         }
 
         logger.LogInformation("Dispatched {Count} message(s)", batch.Count);
@@ -131,7 +138,18 @@ public sealed class Dispatcher(NpgsqlDataSource db, DispatchSignal signal, SmtpC
 
     private async Task SendAccountBatchAsync(string tenantId, string accountId, List<ClaimedMessage> messages, CancellationToken cancellationToken)
     {
-        var endpoint = await LoadEndpointAsync(tenantId, accountId, cancellationToken);
+        SmtpEndpoint? endpoint;
+        try
+        {
+            endpoint = await LoadEndpointAsync(tenantId, accountId, cancellationToken);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or OperationCanceledException)
+        {
+            logger.LogWarning("Could not load account {TenantId}/{AccountId} ({Reason}); its {Count} message(s) go back to the queue", tenantId, accountId, ex.Message, messages.Count);
+            await ReleaseAsync(messages);
+            return;
+        }
+
         if (endpoint is null)
         {
             await outcomes.RecordAsync(messages.Select(m => Error(m, "account not found for tenant")).ToList(), CancellationToken.None);
@@ -202,8 +220,11 @@ public sealed class Dispatcher(NpgsqlDataSource db, DispatchSignal signal, SmtpC
         }
         catch (Exception ex)
         {
-            // A bug, not an SMTP outcome: keep the service and the message (back to the queue below).
+            // A bug, not an SMTP outcome: keep the service and the message (back to the queue below),
+            // not the connection (its state is unknown).
             logger.LogError(ex, "Sending through {Endpoint} failed unexpectedly", endpoint);
+            smtp?.Dispose();
+            smtp = null;
             return null;
         }
         finally
