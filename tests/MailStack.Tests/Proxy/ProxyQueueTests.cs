@@ -84,6 +84,34 @@ public sealed class ProxyQueueTests(StackFixture stack)
     }
 
     [Fact]
+    public async Task Re_sending_a_pending_id_replaces_it_and_only_the_new_version_is_delivered()
+    {
+        var tenantId = NewId("replace");
+        using var tenant = _proxy.Client(await _proxy.CreateTenantAsync(tenantId));
+        using var sink = new MailSinkClient(stack.App.GetEndpoint("sink-tenant1", "http"));
+        var first = sink.NewAddress("replace-old");
+        var second = sink.NewAddress("replace-new");
+        await PostAsync(tenant, $"/commands/suspend?tenant_id={tenantId}");
+
+        await PostAsync(tenant, "/commands/add-messages", new { messages = new[] { Message(tenantId, "same", first, priority: 3) } });
+        var replaced = await PostAsync(tenant, "/commands/add-messages", new { messages = new[] { Message(tenantId, "same", second, priority: 0) } });
+        Assert.Equal(1, replaced.GetProperty("queued").GetInt32());
+        Assert.Empty(replaced.GetProperty("rejected").EnumerateArray());
+
+        var pending = await WaitForStatusAsync(tenant, tenantId, "same", _ => true);
+        Assert.Equal("pending", pending.GetProperty("status").GetString());
+        Assert.Equal(0, pending.GetProperty("priority").GetInt32());
+        Assert.Equal(second, pending.GetProperty("message").GetProperty("to").GetString());
+
+        await PostAsync(tenant, $"/commands/activate?tenant_id={tenantId}");
+        await sink.WaitForMessageAsync(MailSinkClient.To(second), TimeSpan.FromSeconds(30), Cancellation);
+        await WaitForStatusAsync(tenant, tenantId, "same", s => s == "sent");
+        Assert.Empty(await sink.SearchAsync(MailSinkClient.To(first), cancellationToken: Cancellation));
+        var listed = await tenant.GetFromJsonAsync<JsonElement>($"/messages?tenant_id={tenantId}", Cancellation);
+        Assert.Single(listed.GetProperty("messages").EnumerateArray());
+    }
+
+    [Fact]
     public async Task Suspend_requires_a_tenant_id()
     {
         using var admin = await _proxy.AdminAsync();
