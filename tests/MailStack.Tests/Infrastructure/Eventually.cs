@@ -32,4 +32,20 @@ public static class Eventually
             throw new TimeoutException($"waited {limit.TotalSeconds:0.#} s for {what}{(lastSeen is null ? "" : $"; last seen: {lastSeen()}")}");
         }
     }
+
+    /// <summary>
+    /// The opposite: fails if <paramref name="happened"/> turns true at any poll within
+    /// <paramref name="window"/> (for "this must not happen" — a window, not a synchronisation).
+    /// </summary>
+    public static async Task NeverAsync(Func<CancellationToken, Task<bool>> happened, TimeSpan window, string what)
+    {
+        var cancellation = TestContext.Current.CancellationToken;
+        using var timer = new PeriodicTimer(PollInterval);
+        var end = DateTime.UtcNow + window;
+        while (DateTime.UtcNow < end)
+        {
+            Assert.False(await happened(cancellation), $"{what} happened");
+            await timer.WaitForNextTickAsync(cancellation);
+        }
+    }
 }

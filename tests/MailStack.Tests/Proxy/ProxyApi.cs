@@ -67,4 +67,21 @@ public sealed class ProxyApi(StackFixture stack)
         }, $"message {tenantId}/{id} to reach the awaited status", lastSeen: () => last?.ToString() ?? "not listed");
         return (JsonElement)found;
     }
+
+    /// <summary>The tenant's messages (one page of up to 1,000).</summary>
+    public static async Task<List<JsonElement>> ListMessagesAsync(HttpClient tenant, string tenantId, CancellationToken cancellationToken, bool activeOnly = false)
+    {
+        var list = await tenant.GetFromJsonAsync<JsonElement>($"/messages?tenant_id={Uri.EscapeDataString(tenantId)}&active_only={(activeOnly ? "true" : "false")}&limit=1000", cancellationToken);
+        return [.. list.GetProperty("messages").EnumerateArray().Select(m => m.Clone())];
+    }
+
+    /// <summary>Waits until none of the tenant's messages is pending, deferred or sending (each ended sent or error).</summary>
+    public async Task WaitUntilSettledAsync(HttpClient tenant, string tenantId, TimeSpan timeout)
+    {
+        List<JsonElement> open = [];
+        await Eventually.GetAsync<object>(async c => (open = await ListMessagesAsync(tenant, tenantId, c, activeOnly: true)).Count == 0 ? true : null,
+            "every message to be sent or error", timeout,
+            () => $"{open.Count}{(open.Count == 1000 ? "+" : "")} still open, e.g. {string.Join(", ", open.Take(2))}; proxy errors: "
+                + string.Join("\n", stack.Logs.Of("proxy").Where(l => l.Contains("fail", StringComparison.OrdinalIgnoreCase) || l.Contains("exception", StringComparison.OrdinalIgnoreCase)).TakeLast(20)));
+    }
 }

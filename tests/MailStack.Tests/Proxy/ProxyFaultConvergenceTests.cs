@@ -26,7 +26,8 @@ public sealed class ProxyFaultConvergenceTests(StackFixture stack)
         var (tenantId, tenant) = await TenantOnAsync(sink, "random");
 
         await EnqueueAsync(tenant, tenantId, count);
-        var messages = await WaitUntilSettledAsync(tenant, tenantId, count, TimeSpan.FromSeconds(120));
+        await _proxy.WaitUntilSettledAsync(tenant, tenantId, TimeSpan.FromSeconds(120));
+        var messages = await ListMessagesAsync(tenant, tenantId, Cancellation);
 
         var sent = messages.Where(m => Status(m) == "sent").Select(Subject).ToHashSet();
         var failed = messages.Where(m => Status(m) == "error").ToList();
@@ -52,7 +53,7 @@ public sealed class ProxyFaultConvergenceTests(StackFixture stack)
         await EnqueueAsync(tenant, tenantId, 6);
         var settled = await Eventually.GetAsync(async c =>
         {
-            var list = await ListAsync(tenant, tenantId, c);
+            var list = await ListMessagesAsync(tenant, tenantId, c);
             return list.Count(m => Status(m) == "sent") == 3 && list.Count(m => Status(m) == "deferred") == 3 ? list : null;
         }, "three sent and three deferred");
 
@@ -64,8 +65,8 @@ public sealed class ProxyFaultConvergenceTests(StackFixture stack)
         Assert.Equal(3, sink.Store.Snapshot().Count);
 
         sink.Chaos.Apply(new ChaosSettings());
-        await WaitUntilSettledAsync(tenant, tenantId, 6, TimeSpan.FromSeconds(30));
-        var final = await ListAsync(tenant, tenantId, Cancellation);
+        await _proxy.WaitUntilSettledAsync(tenant, tenantId, TimeSpan.FromSeconds(30));
+        var final = await ListMessagesAsync(tenant, tenantId, Cancellation);
         Assert.All(final, m => Assert.Equal("sent", Status(m)));
         Assert.Equal(6, sink.Store.Snapshot().Select(m => m.Summary.Subject).Distinct().Count());
         Assert.Equal(6, sink.Store.Snapshot().Count);
@@ -86,24 +87,5 @@ public sealed class ProxyFaultConvergenceTests(StackFixture stack)
         var messages = Enumerable.Range(0, count).Select(i => new { id = $"f{i}", tenant_id = tenantId, account_id = "main", from = "app@example.test", to = $"user{i}@faults.test", subject = $"f{i:D4}", body = "x" });
         using var added = await tenant.PostAsJsonAsync("/commands/add-messages", new { messages }, Cancellation);
         Assert.Equal(count, (await JsonAsync(added)).GetProperty("queued").GetInt32());
-    }
-
-    private static async Task<List<JsonElement>> ListAsync(HttpClient tenant, string tenantId, CancellationToken cancellationToken)
-    {
-        var list = await tenant.GetFromJsonAsync<JsonElement>($"/messages?tenant_id={tenantId}&limit=1000", cancellationToken);
-        return [.. list.GetProperty("messages").EnumerateArray().Select(m => m.Clone())];
-    }
-
-    /// <summary>Waits until all <paramref name="count"/> messages are sent or error; returns them.</summary>
-    private async Task<List<JsonElement>> WaitUntilSettledAsync(HttpClient tenant, string tenantId, int count, TimeSpan timeout)
-    {
-        List<JsonElement> open = [];
-        return await Eventually.GetAsync(async c =>
-        {
-            var list = await ListAsync(tenant, tenantId, c);
-            open = list.Where(m => Status(m) is not ("sent" or "error")).ToList();
-            return list.Count == count && open.Count == 0 ? list : null;
-        }, "every message to be sent or error", timeout,
-            () => $"{open.Count} still open: {string.Join(", ", open.Take(3))}; proxy errors: {string.Join("\n", stack.Logs.Of("proxy").Where(l => l.Contains("fail", StringComparison.OrdinalIgnoreCase) || l.Contains("exception", StringComparison.OrdinalIgnoreCase)).TakeLast(20))}");
     }
 }

@@ -152,15 +152,13 @@ public sealed partial class ProxyReplicaTests(StackFixture stack)
     private async Task<int> CountUnfinishedAsync(string tenantId, string key)
     {
         using var tenant = _proxy.Client(key);
-        var list = await tenant.GetFromJsonAsync<JsonElement>($"/messages?tenant_id={tenantId}&active_only=true&limit={Count}", Cancellation);
-        return list.GetProperty("messages").GetArrayLength();
+        return (await ListMessagesAsync(tenant, tenantId, Cancellation, activeOnly: true)).Count;
     }
 
     private async Task WaitUntilDrainedAsync(string tenantId, string key, TimeSpan timeout)
     {
-        var left = -1;
-        await Eventually.GetAsync<object>(async _ => (left = await CountUnfinishedAsync(tenantId, key)) == 0 ? (object)true : null,
-            "every message to be sent", timeout, () => $"{left} not finished");
+        using var tenant = _proxy.Client(key);
+        await _proxy.WaitUntilSettledAsync(tenant, tenantId, timeout);
     }
 
     private static List<string> SubjectsAt(MailSink sink) =>
