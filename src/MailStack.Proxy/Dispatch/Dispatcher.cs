@@ -297,7 +297,7 @@ public sealed class Dispatcher(NpgsqlDataSource db, DispatchSignal signal, SmtpC
         catch (Exception ex) when (Classify(ex) is { } failure)
         {
             activity?.SetStatus(ActivityStatusCode.Error, failure.Reason);
-            var keep = ex is SmtpCommandException && await IsStillUsableAsync(smtp, _abortSends.Token);
+            var keep = ex is SmtpCommandException && await SmtpConnectionPool.RespondsAsync(smtp, _abortSends.Token);
             return (failure.Permanent ? Error(message, failure.Reason) : Deferred(message, failure.Reason), keep);
         }
     }
@@ -312,20 +312,6 @@ public sealed class Dispatcher(NpgsqlDataSource db, DispatchSignal signal, SmtpC
         // Network errors, timeouts, protocol surprises and anything unforeseen: retried with backoff, so it ends as error at worst.
         _ => (ex.Message, false),
     };
-
-    /// <summary>After a refused command the session is usually fine; NOOP tells.</summary>
-    private static async Task<bool> IsStillUsableAsync(SmtpClient smtp, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await smtp.NoOpAsync(cancellationToken);
-            return true;
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            return false;
-        }
-    }
 
     private long Now => time.GetUtcNow().ToUnixTimeSeconds();
 

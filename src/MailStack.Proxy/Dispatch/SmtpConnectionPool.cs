@@ -41,8 +41,9 @@ public sealed class SmtpConnectionPool(IOptions<DispatchOptions> options, TimePr
                 continue;
             }
 
-            if (idleFor > ProbeAfterIdle && !await IsAliveAsync(idle.Client, cancellationToken))
+            if (idleFor > ProbeAfterIdle && !await RespondsAsync(idle.Client, cancellationToken))
             {
+                await CloseAsync(idle.Client);
                 continue;
             }
 
@@ -130,7 +131,8 @@ public sealed class SmtpConnectionPool(IOptions<DispatchOptions> options, TimePr
         }
     }
 
-    private static async Task<bool> IsAliveAsync(SmtpClient client, CancellationToken cancellationToken)
+    /// <summary>Whether the session still answers (NOOP); a refused command usually leaves it usable, a dropped one does not.</summary>
+    public static async Task<bool> RespondsAsync(SmtpClient client, CancellationToken cancellationToken)
     {
         try
         {
@@ -139,7 +141,6 @@ public sealed class SmtpConnectionPool(IOptions<DispatchOptions> options, TimePr
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            await CloseAsync(client);
             return false;
         }
     }

@@ -1,7 +1,3 @@
-using System.Net.Http.Json;
-using System.Text.Json;
-using MailStack.Tests.Infrastructure;
-
 namespace MailStack.Tests.Proxy;
 
 /// <summary>Talks to the stack's proxy as the admin or as a tenant, and sets up tenants for a test.</summary>

@@ -1,6 +1,4 @@
-using System.Net;
 using System.Text;
-using MailStack.Tests.Infrastructure;
 using static MailStack.Tests.Proxy.ProxyApi;
 
 namespace MailStack.Tests.Proxy;

@@ -1,8 +1,4 @@
-using System.Net.Http.Json;
-using System.Text.Json;
-using MailStack.Sink.Client;
 using MailStack.Sink.Hosting;
-using MailStack.Tests.Infrastructure;
 using MailStack.Tests.Sink;
 using static MailStack.Tests.Proxy.ProxyApi;
 

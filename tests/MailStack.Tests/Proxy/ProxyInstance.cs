@@ -1,7 +1,5 @@
 using System.Diagnostics;
-using System.Net;
 using System.Net.Sockets;
-using MailStack.Tests.Infrastructure;
 
 namespace MailStack.Tests.Proxy;
 

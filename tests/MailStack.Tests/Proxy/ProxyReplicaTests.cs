@@ -1,10 +1,6 @@
 using System.Globalization;
-using System.Net.Http.Json;
-using System.Text.Json;
 using System.Text.RegularExpressions;
-using MailStack.Sink.Client;
 using MailStack.Sink.Hosting;
-using MailStack.Tests.Infrastructure;
 using MailStack.Tests.Sink;
 using static MailStack.Tests.Proxy.ProxyApi;
 
@@ -64,19 +60,9 @@ public sealed partial class ProxyReplicaTests(StackFixture stack)
     public async Task Killing_a_replica_mid_drain_loses_no_message()
     {
         await using var sink = await SinkTestKit.StartSinkAsync(Roomy);
-        // Each message takes a little while at the sink, so the drain lasts long enough to kill into.
-        sink.Chaos.Apply(new ChaosSettings { Rules = [new ChaosRule { Stage = ChaosStage.DataEnd, Action = ChaosAction.Delay, DelayMilliseconds = 10 }] });
         // A short lease: the killed instance's claims go back to the queue 3 s after it stops renewing them.
         await using var doomed = await ProxyInstance.StartAsync(stack, new Dictionary<string, string> { ["ClaimLease"] = "00:00:03" }, Cancellation);
-        var (tenantId, key) = await QueueSuspendedAsync(sink, "kill");
-        using (var viaDoomed = doomed.Client(key))
-        {
-            await ActivateAsync(viaDoomed, tenantId);
-        }
-
-        using var metrics = new HttpClient { BaseAddress = doomed.BaseAddress };
-        await Eventually.GetAsync<object>(async c => await SentByAsync(metrics, tenantId, c) >= 100 ? (object)true : null,
-            "the second instance to have sent 100 messages", TimeSpan.FromSeconds(60));
+        var (tenantId, key) = await DrainingThroughAsync(doomed, sink, "kill");
         await doomed.KillAsync();
         var unfinished = await CountUnfinishedAsync(tenantId, key);
         Assert.True(unfinished > 0, "the queue was already drained when the instance was killed; the test proves nothing");
@@ -99,18 +85,9 @@ public sealed partial class ProxyReplicaTests(StackFixture stack)
     public async Task Stopping_a_replica_mid_drain_hands_its_claims_back_at_once_and_sends_nothing_twice()
     {
         await using var sink = await SinkTestKit.StartSinkAsync(Roomy);
-        sink.Chaos.Apply(new ChaosSettings { Rules = [new ChaosRule { Stage = ChaosStage.DataEnd, Action = ChaosAction.Delay, DelayMilliseconds = 10 }] });
         // The default five-minute lease: the queue can only finish in time if the stopping instance hands its claims back.
         await using var stopping = await ProxyInstance.StartAsync(stack, new Dictionary<string, string>(), Cancellation);
-        var (tenantId, key) = await QueueSuspendedAsync(sink, "stop");
-        using (var viaStopping = stopping.Client(key))
-        {
-            await ActivateAsync(viaStopping, tenantId);
-        }
-
-        using var metrics = new HttpClient { BaseAddress = stopping.BaseAddress };
-        await Eventually.GetAsync<object>(async c => await SentByAsync(metrics, tenantId, c) >= 100 ? (object)true : null,
-            "the second instance to have sent 100 messages", TimeSpan.FromSeconds(60));
+        var (tenantId, key) = await DrainingThroughAsync(stopping, sink, "stop");
         Assert.Equal(0, await stopping.StopAsync());
         var unfinished = await CountUnfinishedAsync(tenantId, key);
         Assert.True(unfinished > 0, "the queue was already drained when the instance stopped; the test proves nothing");
@@ -118,6 +95,26 @@ public sealed partial class ProxyReplicaTests(StackFixture stack)
         await WaitUntilDrainedAsync(tenantId, key, TimeSpan.FromSeconds(60));
         var delivered = SubjectsAt(sink);
         Assert.Equal(Enumerable.Range(0, Count).Select(Subject).Order(StringComparer.Ordinal), delivered.Order(StringComparer.Ordinal));
+    }
+
+    /// <summary>
+    /// Queues <see cref="Count"/> messages for a new tenant on <paramref name="sink"/>, slowed so the
+    /// drain lasts long enough to interrupt, starts it through <paramref name="instance"/> and returns
+    /// once that instance has sent 100 of them.
+    /// </summary>
+    private async Task<(string TenantId, string Key)> DrainingThroughAsync(ProxyInstance instance, MailSink sink, string name)
+    {
+        sink.Chaos.Apply(new ChaosSettings { Rules = [new ChaosRule { Stage = ChaosStage.DataEnd, Action = ChaosAction.Delay, DelayMilliseconds = 10 }] });
+        var (tenantId, key) = await QueueSuspendedAsync(sink, name);
+        using (var viaInstance = instance.Client(key))
+        {
+            await ActivateAsync(viaInstance, tenantId);
+        }
+
+        using var metrics = new HttpClient { BaseAddress = instance.BaseAddress };
+        await Eventually.GetAsync<object>(async c => await SentByAsync(metrics, tenantId, c) >= 100 ? (object)true : null,
+            "the second instance to have sent 100 messages", TimeSpan.FromSeconds(60));
+        return (tenantId, key);
     }
 
     private static void Roomy(MailSinkOptions options) => options.Store.MaxMessages = 0;

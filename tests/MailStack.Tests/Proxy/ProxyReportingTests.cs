@@ -1,7 +1,3 @@
-using System.Net.Http.Json;
-using System.Text.Json;
-using MailStack.Sink.Client;
-using MailStack.Tests.Infrastructure;
 using static MailStack.Tests.Proxy.ProxyApi;
 
 namespace MailStack.Tests.Proxy;

@@ -1,8 +1,6 @@
-using System.Net.Http.Json;
 using MailKit.Security;
 using MailStack.Proxy.Dispatch;
 using MailStack.Sink.Hosting;
-using MailStack.Tests.Infrastructure;
 using MailStack.Tests.Sink;
 using static MailStack.Tests.Proxy.ProxyApi;
 

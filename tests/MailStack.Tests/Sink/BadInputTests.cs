@@ -1,6 +1,4 @@
-using System.Net;
 using System.Text;
-using MailStack.Sink.Client;
 using static MailStack.Tests.Sink.SinkTestKit;
 
 namespace MailStack.Tests.Sink;

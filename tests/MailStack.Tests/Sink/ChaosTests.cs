@@ -1,7 +1,4 @@
-using System.Net;
-using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using MailStack.Sink.Client;
 using static MailStack.Tests.Sink.SinkTestKit;
 
 namespace MailStack.Tests.Sink;

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using static MailStack.Tests.Sink.SinkTestKit;
 
 namespace MailStack.Tests.Sink;

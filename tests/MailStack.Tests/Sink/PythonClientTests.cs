@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using MailStack.Sink.Client;
 using static MailStack.Tests.Sink.SinkTestKit;
 
 namespace MailStack.Tests.Sink;

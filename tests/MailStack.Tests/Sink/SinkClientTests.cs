@@ -1,4 +1,3 @@
-using MailStack.Sink.Client;
 using MimeKit;
 using static MailStack.Tests.Sink.SinkTestKit;
 

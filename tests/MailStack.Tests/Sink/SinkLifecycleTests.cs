@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using MailKit.Security;
-using MailStack.Sink.Client;
 using static MailStack.Tests.Sink.SinkTestKit;
 
 namespace MailStack.Tests.Sink;

@@ -1,4 +1,3 @@
-using MailStack.Sink.Client;
 using MailStack.Sink.Hosting;
 using MailStack.Sink.Storage;
 using Microsoft.Extensions.Options;

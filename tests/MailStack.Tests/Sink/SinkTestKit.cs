@@ -1,6 +1,5 @@
 using MailKit.Net.Smtp;
 using MailKit.Security;
-using MailStack.Sink.Client;
 using MailStack.Sink.Hosting;
 using MimeKit;
 

@@ -2,7 +2,6 @@ using System.Text;
 using MailKit;
 using MailKit.Net.Smtp;
 using MailKit.Security;
-using MailStack.Sink.Client;
 using MimeKit;
 using static MailStack.Tests.Sink.SinkTestKit;
 

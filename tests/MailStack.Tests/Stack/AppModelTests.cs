@@ -1,6 +1,3 @@
-using System.Text.Json;
-using MailStack.Tests.Infrastructure;
-
 namespace MailStack.Tests.Stack;
 
 /// <summary>

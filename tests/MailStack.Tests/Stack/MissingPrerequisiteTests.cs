@@ -1,5 +1,3 @@
-using MailStack.Tests.Infrastructure;
-
 namespace MailStack.Tests.Stack;
 
 public sealed class MissingPrerequisiteTests

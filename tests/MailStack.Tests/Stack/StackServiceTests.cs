@@ -1,10 +1,7 @@
-using System.Net.Http.Json;
-using System.Text.Json;
 using Amazon.S3;
 using Amazon.S3.Model;
 using MailKit;
 using MailKit.Net.Imap;
-using MailStack.Tests.Infrastructure;
 using MimeKit;
 
 namespace MailStack.Tests.Stack;

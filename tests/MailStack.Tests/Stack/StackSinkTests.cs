@@ -1,7 +1,5 @@
 using MailKit.Net.Smtp;
 using MailKit.Security;
-using MailStack.Sink.Client;
-using MailStack.Tests.Infrastructure;
 using MimeKit;
 
 namespace MailStack.Tests.Stack;
