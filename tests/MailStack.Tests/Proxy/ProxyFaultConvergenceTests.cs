@@ -1,5 +1,4 @@
 using MailStack.Sink.Hosting;
-using MailStack.Tests.Sink;
 using static MailStack.Tests.Proxy.ProxyApi;
 
 namespace MailStack.Tests.Proxy;

@@ -1,7 +1,6 @@
 using MailKit.Security;
 using MailStack.Proxy.Dispatch;
 using MailStack.Sink.Hosting;
-using MailStack.Tests.Sink;
 using static MailStack.Tests.Proxy.ProxyApi;
 
 namespace MailStack.Tests.Proxy;

@@ -2,9 +2,9 @@ using MailStack.Sink.Hosting;
 using MailStack.Sink.Storage;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
-using static MailStack.Tests.Sink.SinkTestKit;
+using static MailStack.Testing.SinkTestKit;
 
-namespace MailStack.Tests.Sink;
+namespace MailStack.Sink.Tests;
 
 public sealed class SinkOptionsTests
 {

@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using MailStack.Sink.Smtp;
-using static MailStack.Tests.Sink.SinkTestKit;
+using static MailStack.Testing.SinkTestKit;
 
-namespace MailStack.Tests.Sink;
+namespace MailStack.Sink.Tests;
 
 /// <summary>The sink continues the trace a sender puts in the mail's <c>traceparent</c> header.</summary>
 public sealed class SinkTelemetryTests

@@ -2,9 +2,9 @@ using System.Text;
 using System.Text.Json.Nodes;
 using MailStack.Sink.Hosting;
 using MimeKit;
-using static MailStack.Tests.Sink.SinkTestKit;
+using static MailStack.Testing.SinkTestKit;
 
-namespace MailStack.Tests.Sink;
+namespace MailStack.Sink.Tests;
 
 /// <summary>The Mailpit-compatible HTTP API: shapes, search language, deletes, waits.</summary>
 public sealed class SinkApiTests

@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using static MailStack.Tests.Sink.SinkTestKit;
+using static MailStack.Testing.SinkTestKit;
 
-namespace MailStack.Tests.Sink;
+namespace MailStack.Sink.Tests;
 
 /// <summary>Python's smtplib as a second, independent SMTP client.</summary>
 public sealed class PythonClientTests
@@ -46,7 +46,7 @@ public sealed class PythonClientTests
     {
         var start = new ProcessStartInfo("python3")
         {
-            WorkingDirectory = Path.Combine(AppContext.BaseDirectory, "Sink", "python"),
+            WorkingDirectory = Path.Combine(AppContext.BaseDirectory, "python"),
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using MailKit.Security;
-using static MailStack.Tests.Sink.SinkTestKit;
+using static MailStack.Testing.SinkTestKit;
 
-namespace MailStack.Tests.Sink;
+namespace MailStack.Sink.Tests;
 
 /// <summary>Start, stop and load: the flakes this project exists to remove.</summary>
 public sealed class SinkLifecycleTests

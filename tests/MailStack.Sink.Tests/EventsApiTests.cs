@@ -1,6 +1,6 @@
-using static MailStack.Tests.Sink.SinkTestKit;
+using static MailStack.Testing.SinkTestKit;
 
-namespace MailStack.Tests.Sink;
+namespace MailStack.Sink.Tests;
 
 public sealed class EventsApiTests
 {

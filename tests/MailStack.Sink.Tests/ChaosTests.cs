@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
-using static MailStack.Tests.Sink.SinkTestKit;
+using static MailStack.Testing.SinkTestKit;
 
-namespace MailStack.Tests.Sink;
+namespace MailStack.Sink.Tests;
 
 /// <summary>Fault injection: Mailpit's triggers, the extended rules and the presets.</summary>
 public sealed class ChaosTests

@@ -1,7 +1,7 @@
 using System.Text;
-using static MailStack.Tests.Sink.SinkTestKit;
+using static MailStack.Testing.SinkTestKit;
 
-namespace MailStack.Tests.Sink;
+namespace MailStack.Sink.Tests;
 
 /// <summary>Garbage in gets a clear error out, and the sink keeps serving everyone else.</summary>
 public sealed class BadInputTests

@@ -1,7 +1,7 @@
 using System.Net.Sockets;
 using System.Text;
 
-namespace MailStack.Tests.Sink;
+namespace MailStack.Sink.Tests;
 
 /// <summary>A raw SMTP conversation over TCP, for exact bytes and replies that client libraries hide.</summary>
 public sealed class SmtpWire : IAsyncDisposable

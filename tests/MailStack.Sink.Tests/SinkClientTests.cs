@@ -1,7 +1,7 @@
 using MimeKit;
-using static MailStack.Tests.Sink.SinkTestKit;
+using static MailStack.Testing.SinkTestKit;
 
-namespace MailStack.Tests.Sink;
+namespace MailStack.Sink.Tests;
 
 public sealed class SinkClientTests
 {

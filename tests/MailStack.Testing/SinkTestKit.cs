@@ -1,9 +1,11 @@
 using MailKit.Net.Smtp;
 using MailKit.Security;
+using MailStack.Sink.Client;
 using MailStack.Sink.Hosting;
 using MimeKit;
+using Xunit;
 
-namespace MailStack.Tests.Sink;
+namespace MailStack.Testing;
 
 /// <summary>Shared pieces of the sink tests: in-process sinks, clients and messages.</summary>
 public static class SinkTestKit

@@ -3,9 +3,9 @@ using MailKit;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using MimeKit;
-using static MailStack.Tests.Sink.SinkTestKit;
+using static MailStack.Testing.SinkTestKit;
 
-namespace MailStack.Tests.Sink;
+namespace MailStack.Sink.Tests;
 
 /// <summary>SMTP behaviour against real clients (MailKit, raw sockets) over TCP.</summary>
 public sealed class SmtpConformanceTests

@@ -1,4 +1,6 @@
-namespace MailStack.Tests.Infrastructure;
+using Xunit;
+
+namespace MailStack.Testing;
 
 /// <summary>Awaits a condition instead of sleeping: polls a probe until it yields a value or the time is up.</summary>
 public static class Eventually
