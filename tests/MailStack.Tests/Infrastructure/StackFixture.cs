@@ -71,8 +71,33 @@ public sealed class StackFixture : IAsyncLifetime
         }
 
         var stopwatch = Stopwatch.StartNew();
+        var stopped = new System.Collections.Concurrent.ConcurrentDictionary<string, string>();
+        using var watching = new CancellationTokenSource();
+        var watcher = Task.Run(async () =>
+        {
+            try
+            {
+                await foreach (var e in _app.ResourceNotifications.WatchAsync(watching.Token))
+                {
+                    var state = e.Snapshot.State?.Text;
+                    if (state is "Finished" or "Exited" or "FailedToStart" || (e.Snapshot.ExitCode is not null))
+                    {
+                        stopped.TryAdd(e.ResourceId, $"{e.ResourceId} {state} exit={e.Snapshot.ExitCode} at {stopwatch.Elapsed.TotalSeconds:F1} s");
+                    }
+                }
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        });
         await StopAsync(_app, _logs!);
         Report($"stopped in {stopwatch.Elapsed.TotalSeconds:F1} s");
+        await watching.CancelAsync();
+        await watcher;
+        foreach (var line in stopped.Values.Order())
+        {
+            Report("  " + line);
+        }
     }
 
     /// <summary>
