@@ -4,10 +4,18 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
+# Phase timings go to the closing lines (bench/README.md records them).
+phase_start=$(date +%s)
+phases=()
+phase_done() { phases+=("$1 $(( $(date +%s) - phase_start )) s"); phase_start=$(date +%s); }
+
 ./scripts/install-prereqs.sh
+phase_done prereqs
 dotnet build MailStack.slnx -c Release --nologo -v quiet
+phase_done build
 # Style is part of the build: formatting drift fails the run.
 dotnet format MailStack.slnx --verify-no-changes --no-restore
+phase_done format
 
 timings=tests/MailStack.Tests/bin/Release/net10.0/stack-timings.log
 rm -f "$timings"
@@ -16,8 +24,10 @@ trap 'rm -rf "$results"' EXIT
 status=0
 dotnet test --solution MailStack.slnx -c Release --no-build \
   --results-directory "$results" --report-xunit-trx "$@" || status=$?
+phase_done tests
 
 [ -f "$timings" ] && cat "$timings"
+echo "phases: $(IFS=,; echo "${phases[*]}" | sed 's/,/, /g')"
 
 # One plain closing line with the counts from the test reports.
 python3 - "$results" <<'PY'

@@ -125,6 +125,7 @@ public sealed class StackFixture : IAsyncLifetime
             await logs.DisposeAsync();
         }
 
+        await EndResourceProcessesAsync(app);
         using var timeout = new CancellationTokenSource(StopTimeout);
         try
         {
@@ -134,6 +135,31 @@ public sealed class StackFixture : IAsyncLifetime
         {
             await app.DisposeAsync();
         }
+    }
+
+    /// <summary>
+    /// Ends every resource's process tree at once, before the orchestrator is asked to stop. A test
+    /// stack holds nothing worth a graceful stop (its state folder is deleted right after), and
+    /// DCP's own stop takes 13 s or more: it sends SIGTERM one resource after another and waits 6 s
+    /// before a SIGKILL for each <c>dotnet run</c> that does not exit in time, and PostgreSQL's
+    /// smart shutdown waits for the proxy's pooled connections. Graceful stops are tested where they
+    /// matter (a proxy replica stopped with SIGTERM, the sink's disposal).
+    /// </summary>
+    private static async Task EndResourceProcessesAsync(DistributedApplication app)
+    {
+        var roots = new List<int>();
+        foreach (var resource in app.Services.GetRequiredService<DistributedApplicationModel>().Resources)
+        {
+            // One instance per resource in the test stack (a replicated resource is left to DCP).
+            if (app.ResourceNotifications.TryGetCurrentState(resource.Name, out var state)
+                && state.Snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value is { } pid
+                && int.TryParse(pid.ToString(), System.Globalization.CultureInfo.InvariantCulture, out var id))
+            {
+                roots.Add(id);
+            }
+        }
+
+        await ProcessTrees.KillAsync(roots, TimeSpan.FromSeconds(10));
     }
 
     /// <summary>Every resource's state and health, and the tail of its log: what a failing start needs to explain itself.</summary>

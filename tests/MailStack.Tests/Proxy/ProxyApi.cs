@@ -27,57 +27,73 @@ public sealed class ProxyApi(StackFixture stack)
     public Task<string> CreateTenantAsync(string tenantId, string sink = "sink-tenant1", string echo = "echo-tenant1", string? syncPath = null)
     {
         var smtp = stack.App.GetEndpoint(sink, "smtp");
-        return CreateTenantAsync(tenantId, smtp.Host, smtp.Port, stack.App.GetEndpoint(echo, "http").ToString().TrimEnd('/'), syncPath);
+        return CreateTenantAsync(tenantId, smtp.Host, smtp.Port, EchoUrl(echo), syncPath);
     }
 
     /// <summary>Creates a tenant with one plain-SMTP account "main" on <paramref name="smtpHost"/> (a test's own sink, say); returns its API key.</summary>
-    public async Task<string> CreateTenantAsync(string tenantId, string smtpHost, int smtpPort, string? clientBaseUrl = null, string? syncPath = null)
+    /// <param name="admin">Another proxy's admin client (a <see cref="SoloProxy"/>), else the stack's proxy.</param>
+    public async Task<string> CreateTenantAsync(string tenantId, string smtpHost, int smtpPort, string? clientBaseUrl = null, string? syncPath = null, HttpClient? admin = null)
     {
-        using var admin = await AdminAsync();
+        using var stackAdmin = admin is null ? await AdminAsync() : null;
+        admin ??= stackAdmin!;
         using var created = await admin.PostAsJsonAsync("/tenant", new { id = tenantId, name = $"Tenant {tenantId}", client_base_url = clientBaseUrl, client_sync_path = syncPath }, Cancellation);
-        var body = await created.Content.ReadFromJsonAsync<JsonElement>(Cancellation);
-        Assert.True(created.IsSuccessStatusCode, body.ToString());
+        var saved = await created.ReadAsync<TenantSaved>();
         using var account = await admin.PostAsJsonAsync("/account", new { id = "main", tenant_id = tenantId, host = smtpHost, port = smtpPort, use_tls = false }, Cancellation);
         Assert.True(account.IsSuccessStatusCode, await account.Content.ReadAsStringAsync(Cancellation));
-        return body.GetProperty("api_key").GetString()!;
+        return saved.ApiKey!;
     }
 
     public static async Task<JsonElement> JsonAsync(HttpResponseMessage response) =>
         await response.Content.ReadFromJsonAsync<JsonElement>(Cancellation);
 
+    /// <summary>A tenant's sink (<c>sink-tenant1</c>, <c>sink-tenant2</c>) through its API.</summary>
+    public MailSinkClient Sink(string name) => new(stack.App.GetEndpoint(name, "http"));
+
+    /// <summary>A tenant's echo server (<c>echo-tenant1</c>, <c>echo-tenant2</c>).</summary>
+    public TenantEcho Echo(string name) => new(stack.App.CreateHttpClient(name, "http"));
+
+    /// <summary>The echo server's base URL, as a tenant's <c>client_base_url</c>.</summary>
+    public string EchoUrl(string name) => stack.App.GetEndpoint(name, "http").ToString().TrimEnd('/');
+
     /// <summary>
     /// Waits until message <paramref name="id"/> has a status <paramref name="done"/> accepts (and, with
     /// <paramref name="reported"/>, its first event is marked reported); returns its record with history.
     /// </summary>
-    public static async Task<JsonElement> WaitForStatusAsync(HttpClient http, string tenantId, string id, Func<string, bool> done, bool reported = false)
+    public static async Task<MessageRecord> WaitForStatusAsync(HttpClient http, string tenantId, string id, Func<MessageStatus, bool> done, bool reported = false)
     {
-        JsonElement? last = null;
-        var found = await Eventually.GetAsync<object>(async cancellation =>
+        MessageRecord? last = null;
+        return await Eventually.GetAsync(async cancellation =>
         {
-            var list = await http.GetFromJsonAsync<JsonElement>($"/messages?tenant_id={Uri.EscapeDataString(tenantId)}&include_history=true", cancellation);
-            last = list.GetProperty("messages").EnumerateArray().Where(m => m.GetProperty("id").GetString() == id).Select(m => (JsonElement?)m.Clone()).FirstOrDefault();
-            return last is { } message && done(message.GetProperty("status").GetString()!)
-                && (!reported || (message.GetProperty("history").GetArrayLength() > 0 && message.GetProperty("history")[0].TryGetProperty("reported_ts", out _)))
+            last = await http.FindMessageAsync(tenantId, id, cancellation);
+            return last is { } message && done(message.Status) && (!reported || message.History is [{ ReportedTs: not null }, ..])
                 ? message
                 : null;
         }, $"message {tenantId}/{id} to reach the awaited status", lastSeen: () => last?.ToString() ?? "not listed");
-        return (JsonElement)found;
     }
 
     /// <summary>The tenant's messages (one page of up to 1,000).</summary>
-    public static async Task<List<JsonElement>> ListMessagesAsync(HttpClient tenant, string tenantId, CancellationToken cancellationToken, bool activeOnly = false)
-    {
-        var list = await tenant.GetFromJsonAsync<JsonElement>($"/messages?tenant_id={Uri.EscapeDataString(tenantId)}&active_only={(activeOnly ? "true" : "false")}&limit=1000", cancellationToken);
-        return [.. list.GetProperty("messages").EnumerateArray().Select(m => m.Clone())];
-    }
+    public static async Task<IReadOnlyList<MessageRecord>> ListMessagesAsync(HttpClient tenant, string tenantId, CancellationToken cancellationToken, bool activeOnly = false) =>
+        (await tenant.ListMessagesAsync(tenantId, $"active_only={(activeOnly ? "true" : "false")}&limit=1000", cancellationToken)).Messages;
 
     /// <summary>Waits until none of the tenant's messages is pending, deferred or sending (each ended sent or error).</summary>
     public async Task WaitUntilSettledAsync(HttpClient tenant, string tenantId, TimeSpan timeout)
     {
-        List<JsonElement> open = [];
+        IReadOnlyList<MessageRecord> open = [];
         await Eventually.GetAsync<object>(async c => (open = await ListMessagesAsync(tenant, tenantId, c, activeOnly: true)).Count == 0 ? true : null,
             "every message to be sent or error", timeout,
             () => $"{open.Count}{(open.Count == 1000 ? "+" : "")} still open, e.g. {string.Join(", ", open.Take(2))}; proxy errors: "
                 + string.Join("\n", stack.Logs.Of("proxy").Where(l => l.Contains("fail", StringComparison.OrdinalIgnoreCase) || l.Contains("exception", StringComparison.OrdinalIgnoreCase)).TakeLast(20)));
+    }
+
+    /// <summary>Waits until the tenant's event for <paramref name="id"/> is reported and returns the item <paramref name="echo"/> got on the default sync path.</summary>
+    public async Task<DeliveryReportItem> WaitForReportAsync(string echo, string id, string tenantId)
+    {
+        using var admin = await AdminAsync();
+        await WaitForStatusAsync(admin, tenantId, id, _ => true, reported: true);
+        using var server = Echo(echo);
+        // Message ids are per tenant: the newest report carrying this id after it was marked reported is ours.
+        return (await server.ReportsAsync("/mail-proxy/sync", Cancellation)).AsEnumerable().Reverse()
+            .SelectMany(report => report)
+            .First(item => item.Id == id);
     }
 }

@@ -24,13 +24,13 @@ public sealed class ProxyFaultConvergenceTests(StackFixture stack)
         await _proxy.WaitUntilSettledAsync(tenant, tenantId, TimeSpan.FromSeconds(120));
         var messages = await ListMessagesAsync(tenant, tenantId, Cancellation);
 
-        var sent = messages.Where(m => Status(m) == "sent").Select(Subject).ToHashSet();
-        var failed = messages.Where(m => Status(m) == "error").ToList();
+        var sent = messages.Where(m => m.Status == MessageStatus.Sent).Select(m => m.Message!.Subject!).ToHashSet();
+        var failed = messages.Where(m => m.Status == MessageStatus.Error).ToList();
         Assert.Equal(count, sent.Count + failed.Count);
         Assert.NotEmpty(failed);
-        Assert.All(failed, m => Assert.Matches(@"\(SMTP 550\)$|^Max retries \(5\) exceeded", m.GetProperty("error").GetString()));
+        Assert.All(failed, m => Assert.Matches(@"\(SMTP 550\)$|^Max retries \(5\) exceeded", m.Error));
         // Deferred first, then sent: the retries did their job.
-        Assert.Contains(messages, m => Status(m) == "sent" && m.GetProperty("retry_count").GetInt32() > 0);
+        Assert.Contains(messages, m => m.Status == MessageStatus.Sent && m.RetryCount > 0);
 
         // What is "sent" is at the sink exactly once; what is "error" never arrived.
         var delivered = sink.Store.Snapshot().Select(m => m.Summary.Subject).ToList();
@@ -49,27 +49,23 @@ public sealed class ProxyFaultConvergenceTests(StackFixture stack)
         var settled = await Eventually.GetAsync(async c =>
         {
             var list = await ListMessagesAsync(tenant, tenantId, c);
-            return list.Count(m => Status(m) == "sent") == 3 && list.Count(m => Status(m) == "deferred") == 3 ? list : null;
+            return list.Count(m => m.Status == MessageStatus.Sent) == 3 && list.Count(m => m.Status == MessageStatus.Deferred) == 3 ? list : null;
         }, "three sent and three deferred");
 
-        Assert.All(settled.Where(m => Status(m) == "deferred"), m =>
+        Assert.All(settled.Where(m => m.Status == MessageStatus.Deferred), m =>
         {
-            Assert.True(m.GetProperty("retry_count").GetInt32() >= 1);
-            Assert.Contains("(SMTP 452)", m.GetProperty("error").GetString(), StringComparison.Ordinal);
+            Assert.True(m.RetryCount >= 1);
+            Assert.Contains("(SMTP 452)", m.Error, StringComparison.Ordinal);
         });
         Assert.Equal(3, sink.Store.Snapshot().Count);
 
         sink.Chaos.Apply(new ChaosSettings());
         await _proxy.WaitUntilSettledAsync(tenant, tenantId, TimeSpan.FromSeconds(30));
         var final = await ListMessagesAsync(tenant, tenantId, Cancellation);
-        Assert.All(final, m => Assert.Equal("sent", Status(m)));
+        Assert.All(final, m => Assert.Equal(MessageStatus.Sent, m.Status));
         Assert.Equal(6, sink.Store.Snapshot().Select(m => m.Summary.Subject).Distinct().Count());
         Assert.Equal(6, sink.Store.Snapshot().Count);
     }
-
-    private static string Status(JsonElement message) => message.GetProperty("status").GetString()!;
-
-    private static string Subject(JsonElement message) => message.GetProperty("message").GetProperty("subject").GetString()!;
 
     private async Task<(string TenantId, HttpClient Tenant)> TenantOnAsync(MailSink sink, string name)
     {
@@ -79,8 +75,7 @@ public sealed class ProxyFaultConvergenceTests(StackFixture stack)
 
     private static async Task EnqueueAsync(HttpClient tenant, string tenantId, int count)
     {
-        var messages = Enumerable.Range(0, count).Select(i => new { id = $"f{i}", tenant_id = tenantId, account_id = "main", from = "app@example.test", to = $"user{i}@faults.test", subject = $"f{i:D4}", body = "x" });
-        using var added = await tenant.PostAsJsonAsync("/commands/add-messages", new { messages }, Cancellation);
-        Assert.Equal(count, (await JsonAsync(added)).GetProperty("queued").GetInt32());
+        var added = await tenant.AddMessagesAsync([.. Enumerable.Range(0, count).Select(i => OutgoingMessage.For(tenantId, $"f{i}", $"user{i}@faults.test", $"f{i:D4}", "x"))]);
+        Assert.Equal(count, added.Queued);
     }
 }

@@ -35,9 +35,10 @@ public sealed class ProxyInstance : IAsyncDisposable
     }
 
     /// <param name="settings"><c>Proxy:Dispatch</c> settings on top of the stack's test settings, e.g. a short ClaimLease.</param>
-    public static async Task<ProxyInstance> StartAsync(StackFixture stack, IReadOnlyDictionary<string, string> settings, CancellationToken cancellationToken)
+    /// <param name="connectionString">Another database than the stack's maildb (a proxy of its own, no replica).</param>
+    public static async Task<ProxyInstance> StartAsync(StackFixture stack, IReadOnlyDictionary<string, string> settings, CancellationToken cancellationToken, string? connectionString = null)
     {
-        var connectionString = await stack.App.GetConnectionStringAsync("maildb", cancellationToken)
+        connectionString ??= await stack.App.GetConnectionStringAsync("maildb", cancellationToken)
             ?? throw new InvalidOperationException("maildb has no connection string");
         var assembly = Path.GetFullPath(Path.Combine(AppHostProject.Path, "..", "MailStack.Proxy", "bin", AppHostProject.Configuration, "net10.0", "MailStack.Proxy.dll"));
         var baseAddress = new Uri($"http://127.0.0.1:{FreePort()}");

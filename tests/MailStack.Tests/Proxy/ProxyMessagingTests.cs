@@ -7,31 +7,11 @@ public sealed class ProxyMessagingTests(StackFixture stack)
 {
     private readonly ProxyApi _proxy = new(stack);
 
+    private MailSinkClient Sink(string name) => _proxy.Sink(name);
 
-    private MailSinkClient Sink(string name) => new(stack.App.GetEndpoint(name, "http"));
-
-    private static object Message(string tenantId, string id, string to, string subject, object? extra = null)
-    {
-        var message = new Dictionary<string, object?>
-        {
-            ["id"] = id,
-            ["tenant_id"] = tenantId,
-            ["account_id"] = "main",
-            ["from"] = "App <app@example.test>",
-            ["to"] = to,
-            ["subject"] = subject,
-            ["body"] = $"body of {subject}",
-        };
-        if (extra is not null)
-        {
-            foreach (var property in JsonSerializer.SerializeToElement(extra).EnumerateObject())
-            {
-                message[property.Name] = property.Value;
-            }
-        }
-
-        return message;
-    }
+    /// <summary>This class's messages: from a named sender, with a body naming the subject.</summary>
+    private static OutgoingMessage Message(string tenantId, string id, string to, string subject) =>
+        OutgoingMessage.For(tenantId, id, to, subject, $"body of {subject}") with { From = "App <app@example.test>" };
 
     [Fact]
     public async Task A_message_is_delivered_to_the_tenants_sink_with_headers_and_reported_to_its_endpoint()
@@ -45,14 +25,15 @@ public sealed class ProxyMessagingTests(StackFixture stack)
         var cc = sink1.NewAddress("proxy-cc");
         var bcc = sink1.NewAddress("proxy-bcc");
 
-        using var response = await tenant.PostAsJsonAsync("/commands/add-messages", new
+        var added = await tenant.AddMessagesAsync(Message(tenantId, "m1", to, "Grüße ✓") with
         {
-            messages = new[] { Message(tenantId, "m1", to, "Grüße ✓", new { cc = new[] { cc }, bcc, html = "<p>html part</p>", headers = new Dictionary<string, object> { ["X-Campaign"] = "spring", ["X-Count"] = 3 } }) },
-        }, Cancellation);
-        var body = await JsonAsync(response);
-        Assert.True(response.IsSuccessStatusCode, body.ToString());
-        Assert.Equal(1, body.GetProperty("queued").GetInt32());
-        Assert.Equal(0, body.GetProperty("rejected").GetArrayLength());
+            Cc = [cc],
+            Bcc = bcc,
+            Html = "<p>html part</p>",
+            Headers = new Dictionary<string, object> { ["X-Campaign"] = "spring", ["X-Count"] = 3 },
+        });
+        Assert.Equal(1, added.Queued);
+        Assert.Empty(added.Rejected);
 
         var delivered = await sink1.WaitForMessageAsync(MailSinkClient.To(to), TimeSpan.FromSeconds(30), Cancellation);
         Assert.Equal("Grüße ✓", delivered.Subject);
@@ -63,17 +44,26 @@ public sealed class ProxyMessagingTests(StackFixture stack)
         Assert.Contains("X-MailStack-ID: m1\r\n", raw, StringComparison.Ordinal);
         Assert.Contains("X-Campaign: spring\r\n", raw, StringComparison.Ordinal);
         Assert.Contains("X-Count: 3\r\n", raw, StringComparison.Ordinal);
-        Assert.DoesNotContain(bcc, raw[..raw.IndexOf("\r\n\r\n", StringComparison.Ordinal)].Replace($"Bcc: {bcc}", "", StringComparison.Ordinal), StringComparison.Ordinal);
+        // The sink puts Return-Path and, like Mailpit, envelope recipients that no header names as
+        // Bcc in front of what it received: the Bcc line there proves the proxy's headers never named
+        // the address, and what follows is the proxy's message, byte for byte.
+        var sinkPrefix = System.Text.RegularExpressions.Regex.Match(raw, $"^Return-Path: <app@example.test>\r\nBcc: {System.Text.RegularExpressions.Regex.Escape(bcc)}\r\n");
+        Assert.True(sinkPrefix.Success, raw[..raw.IndexOf("\r\n\r\n", StringComparison.Ordinal)]);
+        var sent = raw[sinkPrefix.Length..];
+        Assert.DoesNotContain(bcc, sent, StringComparison.Ordinal);
+        Assert.DoesNotContain("\r\nBcc:", sent, StringComparison.OrdinalIgnoreCase);
         Assert.Single(await sink1.SearchAsync(MailSinkClient.To(bcc), cancellationToken: Cancellation));
         Assert.Empty(await sink2.SearchAsync(MailSinkClient.To(to), cancellationToken: Cancellation));
 
-        var record = await WaitForStatusAsync(tenant, tenantId, "m1", s => s == "sent");
-        Assert.True(record.GetProperty("sent_ts").GetInt64() > 0);
-        Assert.Equal("sent", record.GetProperty("history")[0].GetProperty("event_type").GetString());
+        var record = await WaitForStatusAsync(tenant, tenantId, "m1", s => s == MessageStatus.Sent);
+        Assert.True(record.SentTs > 0);
+        Assert.Equal("sent", record.History![0].EventType);
 
-        var report = await WaitForReportAsync("echo-tenant1", "m1", tenantId);
-        Assert.True(report.GetProperty("sent_ts").GetInt64() > 0);
-        Assert.Equal(2, report.EnumerateObject().Count());
+        var report = await _proxy.WaitForReportAsync("echo-tenant1", "m1", tenantId);
+        Assert.True(report.SentTs > 0);
+        // Exactly {id, sent_ts}.
+        Assert.Equal(new DeliveryReportItem { Id = "m1", SentTs = report.SentTs }, report with { Other = null });
+        Assert.Null(report.Other);
     }
 
     [Fact]
@@ -86,18 +76,11 @@ public sealed class ProxyMessagingTests(StackFixture stack)
         var to = $"zoë-{Guid.NewGuid():N}@{sink.Domain}";
         var content = "Grüße aus Köln ✓"u8.ToArray();
 
-        using var response = await tenant.PostAsJsonAsync("/commands/add-messages", new
+        await tenant.AddMessagesAsync(Message(tenantId, "u1", $"Zoë Ünïcødé <{to}>", "Ünïcødé ✓") with
         {
-            messages = new[]
-            {
-                Message(tenantId, "u1", $"Zoë Ünïcødé <{to}>", "Ünïcødé ✓", new
-                {
-                    from = "Renée Müller <renee@example.test>",
-                    attachments = new[] { new { filename = "résumé ✓.txt", storage_path = "base64:" + Convert.ToBase64String(content), mime_type = "text/plain" } },
-                }),
-            },
-        }, Cancellation);
-        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync(Cancellation));
+            From = "Renée Müller <renee@example.test>",
+            Attachments = [OutgoingAttachment.Inline("résumé ✓.txt", content, "text/plain")],
+        });
 
         var delivered = await sink.WaitForMessageAsync(MailSinkClient.To(to), TimeSpan.FromSeconds(30), Cancellation);
         Assert.Equal("Ünïcødé ✓", delivered.Subject);
@@ -123,7 +106,7 @@ public sealed class ProxyMessagingTests(StackFixture stack)
         var traceId = System.Diagnostics.ActivityTraceId.CreateRandom();
         using var request = new HttpRequestMessage(HttpMethod.Post, "/commands/add-messages")
         {
-            Content = JsonContent.Create(new { messages = new[] { Message(tenantId, "t1", to, "traced") } }),
+            Content = JsonContent.Create(new { messages = new[] { Message(tenantId, "t1", to, "traced") } }, options: ProxyJson.Options),
         };
         request.Headers.Add("traceparent", $"00-{traceId}-{System.Diagnostics.ActivitySpanId.CreateRandom()}-01");
 
@@ -145,11 +128,11 @@ public sealed class ProxyMessagingTests(StackFixture stack)
             var tenant = await Eventually.GetAsync(async cancellation =>
             {
                 using var response = await admin.GetAsync($"/tenant/{tenantId}", cancellation);
-                return response.IsSuccessStatusCode ? (object)await JsonAsync(response) : null;
+                return response.IsSuccessStatusCode ? await response.ReadAsync<TenantRecord>() : null;
             }, $"demo tenant {tenantId}");
-            Assert.Equal(stack.App.GetEndpoint(echo, "http").ToString().TrimEnd('/'), ((JsonElement)tenant).GetProperty("client_base_url").GetString()!.TrimEnd('/'));
-            var accounts = await admin.GetFromJsonAsync<JsonElement>($"/accounts?tenant_id={tenantId}", Cancellation);
-            Assert.Equal(stack.App.GetEndpoint(sink, "smtp").Port, accounts.GetProperty("accounts")[0].GetProperty("port").GetInt32());
+            Assert.Equal(_proxy.EchoUrl(echo), tenant.ClientBaseUrl!.TrimEnd('/'));
+            var accounts = await admin.ListAccountsAsync(tenantId);
+            Assert.Equal(stack.App.GetEndpoint(sink, "smtp").Port, accounts[0].Port);
         }
     }
 
@@ -162,28 +145,21 @@ public sealed class ProxyMessagingTests(StackFixture stack)
         using var sink = Sink("sink-tenant1");
         var to = sink.NewAddress("proxy-valid");
 
-        using var response = await tenant.PostAsJsonAsync("/commands/add-messages", new
-        {
-            messages = new object[]
-            {
-                Message(tenantId, "ok", to, "valid"),
-                new { id = "no-subject", tenant_id = tenantId, account_id = "main", from = "a@example.test", to },
-                new { id = "no-to", tenant_id = tenantId, account_id = "main", from = "a@example.test", subject = "s" },
-                Message(tenantId, "ok", to, "duplicate"),
-                new { id = "bad-account", tenant_id = tenantId, account_id = "nope", from = "a@example.test", to, subject = "s" },
-            },
-        }, Cancellation);
-        var body = await JsonAsync(response);
+        var added = await tenant.AddMessagesAsync(
+            Message(tenantId, "ok", to, "valid"),
+            OutgoingMessage.For(tenantId, "no-subject", to) with { From = "a@example.test", Subject = null },
+            OutgoingMessage.For(tenantId, "no-to", null!, "s") with { From = "a@example.test" },
+            Message(tenantId, "ok", to, "duplicate"),
+            OutgoingMessage.For(tenantId, "bad-account", to, "s") with { From = "a@example.test", AccountId = "nope" });
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(1, body.GetProperty("queued").GetInt32());
-        var reasons = body.GetProperty("rejected").EnumerateArray().ToDictionary(r => r.GetProperty("id").GetString()!, r => r.GetProperty("reason").GetString());
+        Assert.Equal(1, added.Queued);
+        var reasons = added.Rejected.ToDictionary(r => r.Id!, r => r.Reason);
         Assert.Equal("missing subject", reasons["no-subject"]);
         Assert.Equal("missing to", reasons["no-to"]);
         Assert.Equal("duplicate id in batch", reasons["ok"]);
         Assert.Equal("account not found for tenant", reasons["bad-account"]);
         await sink.WaitForMessageAsync(MailSinkClient.To(to), TimeSpan.FromSeconds(30), Cancellation);
-        await WaitForStatusAsync(tenant, tenantId, "ok", s => s == "sent");
+        await WaitForStatusAsync(tenant, tenantId, "ok", s => s == MessageStatus.Sent);
 
         using var again = await tenant.PostAsJsonAsync("/commands/add-messages", new { messages = new[] { Message(tenantId, "ok", to, "resend") } }, Cancellation);
         var againBody = await JsonAsync(again);
@@ -201,8 +177,7 @@ public sealed class ProxyMessagingTests(StackFixture stack)
         using var response = await tenant.PostAsJsonAsync("/commands/add-messages", new { messages }, Cancellation);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("at most 1000", (await JsonAsync(response)).GetProperty("detail").GetProperty("error").GetString(), StringComparison.Ordinal);
-        var list = await tenant.GetFromJsonAsync<JsonElement>($"/messages?tenant_id={tenantId}", Cancellation);
-        Assert.Equal(0, list.GetProperty("messages").GetArrayLength());
+        Assert.Empty((await tenant.ListMessagesAsync(tenantId, "", Cancellation)).Messages);
     }
 
     [Fact]
@@ -212,12 +187,12 @@ public sealed class ProxyMessagingTests(StackFixture stack)
         using var _ = tenant;
         using var __ = sink;
 
-        await tenant.PostAsJsonAsync("/commands/add-messages", new { messages = new[] { Message(tenantId, "hard", to, "will bounce") } }, Cancellation);
-        var record = await WaitForStatusAsync(tenant, tenantId, "hard", s => s == "error");
+        await tenant.AddMessagesAsync(Message(tenantId, "hard", to, "will bounce"));
+        var record = await WaitForStatusAsync(tenant, tenantId, "hard", s => s == MessageStatus.Error);
 
-        Assert.Equal("5.1.1 no such user (SMTP 550)", record.GetProperty("error").GetString());
-        var report = await WaitForReportAsync("echo-tenant2", "hard", tenantId);
-        Assert.Equal("5.1.1 no such user (SMTP 550)", report.GetProperty("error").GetString());
+        Assert.Equal("5.1.1 no such user (SMTP 550)", record.Error);
+        var report = await _proxy.WaitForReportAsync("echo-tenant2", "hard", tenantId);
+        Assert.Equal("5.1.1 no such user (SMTP 550)", report.Error);
     }
 
     [Fact]
@@ -227,15 +202,15 @@ public sealed class ProxyMessagingTests(StackFixture stack)
         using var _ = tenant;
         using var __ = sink;
 
-        await tenant.PostAsJsonAsync("/commands/add-messages", new { messages = new[] { Message(tenantId, "soft", to, "deferred") } }, Cancellation);
-        var deferred = await WaitForStatusAsync(tenant, tenantId, "soft", s => s == "deferred");
-        Assert.True(deferred.GetProperty("retry_count").GetInt32() >= 1);
-        var report = await WaitForReportAsync("echo-tenant2", "soft", tenantId);
-        Assert.Equal("4.3.0 try later (SMTP 451)", report.GetProperty("deferred_reason").GetString());
+        await tenant.AddMessagesAsync(Message(tenantId, "soft", to, "deferred"));
+        var deferred = await WaitForStatusAsync(tenant, tenantId, "soft", s => s == MessageStatus.Deferred);
+        Assert.True(deferred.RetryCount >= 1);
+        var report = await _proxy.WaitForReportAsync("echo-tenant2", "soft", tenantId);
+        Assert.Equal("4.3.0 try later (SMTP 451)", report.DeferredReason);
 
         await SetRecipientRuleAsync("sink-tenant2", to, null, "", "");
-        var sent = await WaitForStatusAsync(tenant, tenantId, "soft", s => s == "sent");
-        Assert.True(sent.GetProperty("retry_count").GetInt32() >= 1);
+        var sent = await WaitForStatusAsync(tenant, tenantId, "soft", s => s == MessageStatus.Sent);
+        Assert.True(sent.RetryCount >= 1);
         Assert.Equal("deferred", (await sink.WaitForMessageAsync(MailSinkClient.To(to), cancellationToken: Cancellation)).Subject);
     }
 
@@ -246,11 +221,11 @@ public sealed class ProxyMessagingTests(StackFixture stack)
         using var _ = tenant;
         using var __ = sink;
 
-        await tenant.PostAsJsonAsync("/commands/add-messages", new { messages = new[] { Message(tenantId, "busy", to, "never") } }, Cancellation);
-        var record = await WaitForStatusAsync(tenant, tenantId, "busy", s => s == "error");
+        await tenant.AddMessagesAsync(Message(tenantId, "busy", to, "never"));
+        var record = await WaitForStatusAsync(tenant, tenantId, "busy", s => s == MessageStatus.Error);
 
-        Assert.Equal("Max retries (5) exceeded: 4.3.0 still busy (SMTP 451)", record.GetProperty("error").GetString());
-        Assert.Equal(5, record.GetProperty("retry_count").GetInt32());
+        Assert.Equal("Max retries (5) exceeded: 4.3.0 still busy (SMTP 451)", record.Error);
+        Assert.Equal(5, record.RetryCount);
         Assert.Empty(await sink.SearchAsync(MailSinkClient.To(to), cancellationToken: Cancellation));
     }
 
@@ -287,18 +262,5 @@ public sealed class ProxyMessagingTests(StackFixture stack)
         }
 
         await api.SetChaosAsync(current, Cancellation);
-    }
-
-    /// <summary>Waits until the tenant's event for <paramref name="id"/> is reported and returns the item the echo server got.</summary>
-    private async Task<JsonElement> WaitForReportAsync(string echo, string id, string tenantId)
-    {
-        using var admin = await _proxy.AdminAsync();
-        await WaitForStatusAsync(admin, tenantId, id, _ => true, reported: true);
-        using var http = stack.App.CreateHttpClient(echo, "http");
-        var recorded = await http.GetFromJsonAsync<JsonElement>("/requests?path=/mail-proxy/sync", Cancellation);
-        // Message ids are per tenant: the newest report carrying this id after it was marked reported is ours.
-        return recorded.GetProperty("requests").EnumerateArray().Reverse()
-            .SelectMany(r => JsonDocument.Parse(r.GetProperty("body").GetString()!).RootElement.GetProperty("delivery_report").EnumerateArray().Select(i => i.Clone()))
-            .First(i => i.GetProperty("id").GetString() == id);
     }
 }

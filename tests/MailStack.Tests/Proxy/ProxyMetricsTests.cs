@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
 using static MailStack.Tests.Proxy.ProxyApi;
 
 namespace MailStack.Tests.Proxy;
@@ -7,6 +9,7 @@ public sealed class ProxyMetricsTests(StackFixture stack)
 {
     private readonly ProxyApi _proxy = new(stack);
 
+    // catalog: O01
     [Fact]
     public async Task Metrics_expose_every_series_family_and_the_pending_gauge()
     {
@@ -18,5 +21,57 @@ public sealed class ProxyMetricsTests(StackFixture stack)
         }
 
         Assert.Matches(@"(?m)^mailstack_pending_messages \d+$", text);
+    }
+
+    // catalog: O01
+    [Fact]
+    public async Task Sent_error_and_deferred_counters_move_with_the_outcomes_of_a_tenants_mail()
+    {
+        // A proxy of its own, so no replica on the stack's database takes a share of the sends.
+        await using var proxy = await SoloProxy.StartAsync(stack, new Dictionary<string, string>(), Cancellation);
+        await using var sink = await SinkTestKit.StartSinkAsync();
+        // 550 for "@reject." addresses, 451 for "@tempfail.", the rest accepted.
+        sink.Chaos.Apply(new ChaosSettings { Preset = "address_rules" });
+        var tenantId = NewId("metrics");
+        await _proxy.CreateTenantAsync(tenantId, sink.Host, sink.SmtpPort, admin: proxy.Admin);
+        var before = await CountersAsync(proxy.Admin, tenantId);
+        Assert.All(before, counter => Assert.Equal(0, counter.Value));
+
+        await proxy.Admin.AddMessagesAsync(
+            OutgoingMessage.For(tenantId, "fine", "someone@fine.test"),
+            OutgoingMessage.For(tenantId, "refused", "someone@reject.test"),
+            OutgoingMessage.For(tenantId, "busy", "someone@tempfail.test"));
+        await WaitForStatusAsync(proxy.Admin, tenantId, "busy", s => s == MessageStatus.Deferred);
+        var moving = await Eventually.GetAsync(async _ => await CountersAsync(proxy.Admin, tenantId) is var now && now["mailstack_sent_total"] == 1 && now["mailstack_errors_total"] == 1 && now["mailstack_deferred_total"] >= 1 ? now : null,
+            "one sent, one error and a deferral counted");
+
+        // The 451s go on until the retries run out: each is counted, and the last turns into an error.
+        var busy = await WaitForStatusAsync(proxy.Admin, tenantId, "busy", s => s == MessageStatus.Error);
+        var after = await CountersAsync(proxy.Admin, tenantId);
+        Assert.Equal(1, after["mailstack_sent_total"]);
+        Assert.Equal(2, after["mailstack_errors_total"]);
+        Assert.InRange(after["mailstack_deferred_total"], moving["mailstack_deferred_total"], busy.RetryCount);
+        Assert.True(after["mailstack_deferred_total"] >= busy.RetryCount - 1, $"{after["mailstack_deferred_total"]} deferrals counted for {busy.RetryCount} retries");
+        // No rate limits and no bounces exist yet: those families are there, at zero.
+        Assert.Equal(0, after["mailstack_rate_limited_total"]);
+        Assert.Equal(0, after["mailstack_bounced_total"]);
+    }
+
+    /// <summary>
+    /// Each counter family's value for <paramref name="tenantId"/>'s account "main" (0 when it has no
+    /// series yet); fails if a family has no sample at all.
+    /// </summary>
+    private static async Task<Dictionary<string, long>> CountersAsync(HttpClient proxy, string tenantId)
+    {
+        var text = await proxy.GetStringAsync("/metrics", Cancellation);
+        var counters = new Dictionary<string, long>();
+        foreach (var family in new[] { "mailstack_sent_total", "mailstack_errors_total", "mailstack_deferred_total", "mailstack_rate_limited_total", "mailstack_bounced_total" })
+        {
+            Assert.Matches($@"(?m)^{family}(\{{[^}}]*\}})? \d+$", text);
+            var series = Regex.Match(text, $@"(?m)^{family}\{{tenant_id=""{Regex.Escape(tenantId)}"",account_id=""main""\}} (\d+)$");
+            counters[family] = series.Success ? long.Parse(series.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
+        }
+
+        return counters;
     }
 }

@@ -2,54 +2,42 @@ using static MailStack.Tests.Proxy.ProxyApi;
 
 namespace MailStack.Tests.Proxy;
 
-/// <summary>The queue: suspend/activate, priority order, listing with cursors, deleting.</summary>
+/// <summary>The queue: suspend/activate, priority order, run-now, listing with cursors and batch codes, deleting.</summary>
 public sealed class ProxyQueueTests(StackFixture stack)
 {
+    /// <summary>A few of the stack proxy's poll intervals (0.5 s): long enough for it to have sent what it would send.</summary>
+    private static readonly TimeSpan PollWindow = TimeSpan.FromSeconds(2);
+
     private readonly ProxyApi _proxy = new(stack);
 
+    private static OutgoingMessage Message(string tenantId, string id, string to, int priority = 2, string? batch = null) =>
+        OutgoingMessage.For(tenantId, id, to) with { Priority = priority, BatchCode = batch };
 
-    private static object Message(string tenantId, string id, string to, int priority = 2, string? batch = null) => new
-    {
-        id,
-        tenant_id = tenantId,
-        account_id = "main",
-        from = "app@example.test",
-        to,
-        subject = id,
-        priority,
-        batch_code = batch,
-    };
-
-    private static async Task<JsonElement> PostAsync(HttpClient http, string url, object? body = null)
-    {
-        using var response = body is null ? await http.PostAsync(url, null, Cancellation) : await http.PostAsJsonAsync(url, body, Cancellation);
-        var json = await JsonAsync(response);
-        Assert.True(response.IsSuccessStatusCode, $"{url}: {(int)response.StatusCode} {json}");
-        return json;
-    }
+    /// <summary>Fails if any of the tenant's messages <paramref name="ids"/> leaves pending within <see cref="PollWindow"/>.</summary>
+    private static Task StaysPendingAsync(HttpClient tenant, string tenantId, params string[] ids) =>
+        Eventually.NeverAsync(
+            async c => (await tenant.ListMessagesAsync(tenantId, "", c)).Messages.Any(m => ids.Contains(m.Id) && m.Status != MessageStatus.Pending),
+            PollWindow,
+            $"one of {string.Join(", ", ids)} leaving pending");
 
     [Fact]
     public async Task Suspended_tenant_keeps_messages_pending_and_activation_sends_them_in_priority_order()
     {
         var tenantId = NewId("prio");
         using var tenant = _proxy.Client(await _proxy.CreateTenantAsync(tenantId));
-        using var sink = new MailSinkClient(stack.App.GetEndpoint("sink-tenant1", "http"));
+        using var sink = _proxy.Sink("sink-tenant1");
         var to = sink.NewAddress("priority");
 
-        var suspended = await PostAsync(tenant, $"/commands/suspend?tenant_id={tenantId}");
-        Assert.Equal(["*"], suspended.GetProperty("suspended_batches").EnumerateArray().Select(b => b.GetString()));
-        await PostAsync(tenant, $"/commands/suspend?tenant_id={tenantId}"); // idempotent
-        await PostAsync(tenant, "/commands/add-messages", new
-        {
-            messages = new[] { Message(tenantId, "low", to, 3), Message(tenantId, "medium", to, 2), Message(tenantId, "immediate", to, 0), Message(tenantId, "high", to, 1) },
-        });
-        await PostAsync(tenant, "/commands/run-now");
-        var pending = await tenant.GetFromJsonAsync<JsonElement>($"/messages?tenant_id={tenantId}", Cancellation);
-        Assert.All(pending.GetProperty("messages").EnumerateArray(), m => Assert.Equal("pending", m.GetProperty("status").GetString()));
+        var suspended = await tenant.SuspendAsync(tenantId);
+        Assert.Equal(["*"], suspended.SuspendedBatches);
+        await tenant.SuspendAsync(tenantId); // idempotent
+        await tenant.AddMessagesAsync(Message(tenantId, "low", to, 3), Message(tenantId, "medium", to, 2), Message(tenantId, "immediate", to, 0), Message(tenantId, "high", to, 1));
+        await tenant.RunNowAsync();
+        await StaysPendingAsync(tenant, tenantId, "low", "medium", "immediate", "high");
 
-        var activated = await PostAsync(tenant, $"/commands/activate?tenant_id={tenantId}");
-        Assert.Equal(0, activated.GetProperty("suspended_batches").GetArrayLength());
-        Assert.Equal(4, activated.GetProperty("pending_messages").GetInt64());
+        var activated = await tenant.ActivateAsync(tenantId);
+        Assert.Empty(activated.SuspendedBatches);
+        Assert.Equal(4, activated.PendingMessages);
 
         var delivered = await sink.WaitForCountAsync(MailSinkClient.To(to), 4, TimeSpan.FromSeconds(30), Cancellation);
         Assert.Equal(["immediate", "high", "medium", "low"], delivered.Reverse().Select(m => m.Subject));
@@ -60,22 +48,142 @@ public sealed class ProxyQueueTests(StackFixture stack)
     {
         var tenantId = NewId("batch");
         using var tenant = _proxy.Client(await _proxy.CreateTenantAsync(tenantId));
-        using var sink = new MailSinkClient(stack.App.GetEndpoint("sink-tenant1", "http"));
+        using var sink = _proxy.Sink("sink-tenant1");
         var to = sink.NewAddress("batch");
 
-        var suspended = await PostAsync(tenant, $"/commands/suspend?tenant_id={tenantId}&batch_code=newsletter");
-        Assert.Equal(["newsletter"], suspended.GetProperty("suspended_batches").EnumerateArray().Select(b => b.GetString()));
-        await PostAsync(tenant, "/commands/add-messages", new { messages = new[] { Message(tenantId, "held", to, batch: "newsletter"), Message(tenantId, "free", to, batch: "alerts") } });
+        var suspended = await tenant.SuspendAsync(tenantId, "newsletter");
+        Assert.Equal(["newsletter"], suspended.SuspendedBatches);
+        await tenant.AddMessagesAsync(Message(tenantId, "held", to, batch: "newsletter"), Message(tenantId, "free", to, batch: "alerts"));
 
-        await WaitForStatusAsync(tenant, tenantId, "free", s => s == "sent");
+        await WaitForStatusAsync(tenant, tenantId, "free", s => s == MessageStatus.Sent);
         var held = await WaitForStatusAsync(tenant, tenantId, "held", _ => true);
-        Assert.Equal("pending", held.GetProperty("status").GetString());
+        Assert.Equal(MessageStatus.Pending, held.Status);
 
-        await PostAsync(tenant, $"/commands/suspend?tenant_id={tenantId}");
+        await tenant.SuspendAsync(tenantId);
         using var batchWhileAll = await tenant.PostAsync($"/commands/activate?tenant_id={tenantId}&batch_code=newsletter", null, Cancellation);
         Assert.Equal(HttpStatusCode.BadRequest, batchWhileAll.StatusCode);
-        await PostAsync(tenant, $"/commands/activate?tenant_id={tenantId}");
-        await WaitForStatusAsync(tenant, tenantId, "held", s => s == "sent");
+        await tenant.ActivateAsync(tenantId);
+        await WaitForStatusAsync(tenant, tenantId, "held", s => s == MessageStatus.Sent);
+    }
+
+    // catalog: M13
+    // catalog: O03
+    [Fact]
+    public async Task Activating_one_batch_resumes_exactly_that_batch()
+    {
+        var tenantId = NewId("resume");
+        using var tenant = _proxy.Client(await _proxy.CreateTenantAsync(tenantId));
+        using var sink = _proxy.Sink("sink-tenant1");
+        var to = sink.NewAddress("resume");
+        await tenant.SuspendAsync(tenantId, "newsletter");
+        Assert.Equal(["digest", "newsletter"], (await tenant.SuspendAsync(tenantId, "digest")).SuspendedBatches.Order(StringComparer.Ordinal));
+
+        await tenant.AddMessagesAsync(
+            Message(tenantId, "news", to, batch: "newsletter"),
+            Message(tenantId, "digest", to, batch: "digest"),
+            Message(tenantId, "alert", to, batch: "alerts"));
+        await WaitForStatusAsync(tenant, tenantId, "alert", s => s == MessageStatus.Sent);
+        await StaysPendingAsync(tenant, tenantId, "news", "digest");
+
+        var activated = await tenant.ActivateAsync(tenantId, "newsletter");
+        Assert.Equal(["digest"], activated.SuspendedBatches);
+        Assert.Equal("newsletter", activated.BatchCode);
+
+        await WaitForStatusAsync(tenant, tenantId, "news", s => s == MessageStatus.Sent);
+        Assert.Equal("news", (await sink.WaitForMessageAsync($"{MailSinkClient.To(to)} subject:news", TimeSpan.FromSeconds(30), Cancellation)).Subject);
+        await StaysPendingAsync(tenant, tenantId, "digest");
+    }
+
+    // catalog: O07
+    // catalog: O08
+    [Theory]
+    [InlineData(null, "[\"*\"]")]
+    [InlineData("newsletter", "[\"newsletter\"]")]
+    public async Task Suspending_twice_and_activating_twice_answer_alike(string? batch, string suspendedBatches)
+    {
+        var tenantId = NewId("twice");
+        using var tenant = _proxy.Client(await _proxy.CreateTenantAsync(tenantId));
+        string Url(string command) => $"/commands/{command}?tenant_id={tenantId}{(batch is null ? "" : "&batch_code=" + batch)}";
+
+        var suspended = await CommandTextAsync(tenant, Url("suspend"));
+        var suspendedAgain = await CommandTextAsync(tenant, Url("suspend"));
+        Assert.Equal(suspended, suspendedAgain);
+        Assert.Equal(JsonDocument.Parse(suspendedBatches).RootElement.GetRawText(), JsonDocument.Parse(suspended).RootElement.GetProperty("suspended_batches").GetRawText());
+
+        var activated = await CommandTextAsync(tenant, Url("activate"));
+        var activatedAgain = await CommandTextAsync(tenant, Url("activate"));
+        Assert.Equal(activated, activatedAgain);
+        Assert.Equal("[]", JsonDocument.Parse(activated).RootElement.GetProperty("suspended_batches").GetRawText());
+        // Both answers have the same fields: only the suspended batches differ.
+        Assert.Equal(
+            JsonDocument.Parse(suspended).RootElement.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal),
+            JsonDocument.Parse(activated).RootElement.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+    }
+
+    private static async Task<string> CommandTextAsync(HttpClient tenant, string url)
+    {
+        using var response = await tenant.PostAsync(url, null, Cancellation);
+        var text = await response.Content.ReadAsStringAsync(Cancellation);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{url}: {(int)response.StatusCode} {text}");
+        return text;
+    }
+
+    // catalog: O09
+    [Fact]
+    public async Task Suspending_one_tenant_leaves_another_sending()
+    {
+        var suspendedId = NewId("held");
+        var activeId = NewId("active");
+        using var suspended = _proxy.Client(await _proxy.CreateTenantAsync(suspendedId));
+        using var active = _proxy.Client(await _proxy.CreateTenantAsync(activeId));
+        using var sink = _proxy.Sink("sink-tenant1");
+        var to = sink.NewAddress("tenant-apart");
+        await suspended.SuspendAsync(suspendedId);
+
+        await suspended.AddMessagesAsync(Message(suspendedId, "held", to));
+        await active.AddMessagesAsync(Message(activeId, "goes", to));
+
+        await WaitForStatusAsync(active, activeId, "goes", s => s == MessageStatus.Sent);
+        Assert.Equal("goes", (await sink.WaitForMessageAsync(MailSinkClient.To(to), TimeSpan.FromSeconds(30), Cancellation)).Subject);
+        await StaysPendingAsync(suspended, suspendedId, "held");
+        Assert.Single(await sink.SearchAsync(MailSinkClient.To(to), cancellationToken: Cancellation));
+    }
+
+    // catalog: S02
+    [Fact]
+    public async Task Run_now_dispatches_what_the_next_poll_would_have_sent_much_later()
+    {
+        // A proxy of its own (its own database, so no other proxy takes the message) that polls every
+        // ten minutes: once the message is due, only run-now can send it within the test.
+        await using var database = await ScratchDatabase.CreateAsync(stack, Cancellation);
+        await using (var proxy = await ProxyInstance.StartAsync(stack, new Dictionary<string, string> { ["PollInterval"] = "00:10:00" }, Cancellation, database.ConnectionString))
+        {
+            using var admin = proxy.Client(stack.AdminToken);
+            var tenantId = NewId("runnow");
+            var smtp = stack.App.GetEndpoint("sink-tenant1", "smtp");
+            using (var created = await admin.PostAsJsonAsync("/tenant", new { id = tenantId }, Cancellation))
+            {
+                Assert.Equal(HttpStatusCode.OK, created.StatusCode);
+            }
+
+            using (var account = await admin.PostAsJsonAsync("/account", new { id = "main", tenant_id = tenantId, host = smtp.Host, port = smtp.Port, use_tls = false }, Cancellation))
+            {
+                Assert.Equal(HttpStatusCode.OK, account.StatusCode);
+            }
+
+            using var sink = _proxy.Sink("sink-tenant1");
+            var to = sink.NewAddress("run-now");
+            // Enqueueing wakes dispatch, so the message is not due yet then: due two seconds later.
+            var due = DateTimeOffset.UtcNow.AddSeconds(2);
+            await admin.AddMessagesAsync(Message(tenantId, "later", to) with { DeferredTs = due.ToUnixTimeSeconds() });
+            var quietUntil = due.AddSeconds(3) - DateTimeOffset.UtcNow;
+            await Eventually.NeverAsync(async c => (await sink.SearchAsync(MailSinkClient.To(to), cancellationToken: c)).Count > 0, quietUntil, "a send before run-now");
+            Assert.Equal(MessageStatus.Pending, (await admin.FindMessageAsync(tenantId, "later", Cancellation))!.Status);
+
+            await admin.RunNowAsync(tenantId);
+            Assert.Equal("later", (await sink.WaitForMessageAsync(MailSinkClient.To(to), TimeSpan.FromSeconds(30), Cancellation)).Subject);
+            await WaitForStatusAsync(admin, tenantId, "later", s => s == MessageStatus.Sent);
+        }
     }
 
     [Fact]
@@ -83,27 +191,26 @@ public sealed class ProxyQueueTests(StackFixture stack)
     {
         var tenantId = NewId("replace");
         using var tenant = _proxy.Client(await _proxy.CreateTenantAsync(tenantId));
-        using var sink = new MailSinkClient(stack.App.GetEndpoint("sink-tenant1", "http"));
+        using var sink = _proxy.Sink("sink-tenant1");
         var first = sink.NewAddress("replace-old");
         var second = sink.NewAddress("replace-new");
-        await PostAsync(tenant, $"/commands/suspend?tenant_id={tenantId}");
+        await tenant.SuspendAsync(tenantId);
 
-        await PostAsync(tenant, "/commands/add-messages", new { messages = new[] { Message(tenantId, "same", first, priority: 3) } });
-        var replaced = await PostAsync(tenant, "/commands/add-messages", new { messages = new[] { Message(tenantId, "same", second, priority: 0) } });
-        Assert.Equal(1, replaced.GetProperty("queued").GetInt32());
-        Assert.Empty(replaced.GetProperty("rejected").EnumerateArray());
+        await tenant.AddMessagesAsync(Message(tenantId, "same", first, priority: 3));
+        var replaced = await tenant.AddMessagesAsync(Message(tenantId, "same", second, priority: 0));
+        Assert.Equal(1, replaced.Queued);
+        Assert.Empty(replaced.Rejected);
 
         var pending = await WaitForStatusAsync(tenant, tenantId, "same", _ => true);
-        Assert.Equal("pending", pending.GetProperty("status").GetString());
-        Assert.Equal(0, pending.GetProperty("priority").GetInt32());
-        Assert.Equal(second, pending.GetProperty("message").GetProperty("to").GetString());
+        Assert.Equal(MessageStatus.Pending, pending.Status);
+        Assert.Equal(0, pending.Priority);
+        Assert.Equal(second, pending.Message!.To);
 
-        await PostAsync(tenant, $"/commands/activate?tenant_id={tenantId}");
+        await tenant.ActivateAsync(tenantId);
         await sink.WaitForMessageAsync(MailSinkClient.To(second), TimeSpan.FromSeconds(30), Cancellation);
-        await WaitForStatusAsync(tenant, tenantId, "same", s => s == "sent");
+        await WaitForStatusAsync(tenant, tenantId, "same", s => s == MessageStatus.Sent);
         Assert.Empty(await sink.SearchAsync(MailSinkClient.To(first), cancellationToken: Cancellation));
-        var listed = await tenant.GetFromJsonAsync<JsonElement>($"/messages?tenant_id={tenantId}", Cancellation);
-        Assert.Single(listed.GetProperty("messages").EnumerateArray());
+        Assert.Single((await tenant.ListMessagesAsync(tenantId, "", Cancellation)).Messages);
     }
 
     [Fact]
@@ -119,28 +226,71 @@ public sealed class ProxyQueueTests(StackFixture stack)
     {
         var tenantId = NewId("list");
         using var tenant = _proxy.Client(await _proxy.CreateTenantAsync(tenantId));
-        await PostAsync(tenant, $"/commands/suspend?tenant_id={tenantId}");
-        await PostAsync(tenant, "/commands/add-messages", new { messages = Enumerable.Range(0, 5).Select(i => Message(tenantId, $"m{i}", "x@example.test")).ToArray() });
+        await tenant.SuspendAsync(tenantId);
+        await tenant.AddMessagesAsync([.. Enumerable.Range(0, 5).Select(i => Message(tenantId, $"m{i}", "x@example.test"))]);
 
         var ids = new List<string>();
-        string url = $"/messages?tenant_id={tenantId}&limit=2";
+        var query = "limit=2";
         while (true)
         {
-            var page = await tenant.GetFromJsonAsync<JsonElement>(url, Cancellation);
-            ids.AddRange(page.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("id").GetString()!));
-            if (!page.TryGetProperty("next_cursor", out var cursor))
+            var page = await tenant.ListMessagesAsync(tenantId, query, Cancellation);
+            ids.AddRange(page.Messages.Select(m => m.Id));
+            if (page.NextCursor is not { } cursor)
             {
                 break;
             }
 
-            url = $"/messages?tenant_id={tenantId}&limit=2&cursor={cursor.GetInt64()}";
+            query = $"limit=2&cursor={cursor}";
         }
 
         Assert.Equal(["m0", "m1", "m2", "m3", "m4"], ids);
-        var deleted = await PostAsync(tenant, $"/commands/delete-messages?tenant_id={tenantId}", new { ids = new[] { "m1", "m3", "missing" } });
-        Assert.Equal(2, deleted.GetProperty("removed").GetInt32());
-        Assert.Equal(["missing"], deleted.GetProperty("not_found").EnumerateArray().Select(i => i.GetString()));
-        var rest = await tenant.GetFromJsonAsync<JsonElement>($"/messages?tenant_id={tenantId}&status=pending", Cancellation);
-        Assert.Equal(["m0", "m2", "m4"], rest.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("id").GetString()));
+        var deleted = await tenant.DeleteMessagesAsync(tenantId, "m1", "m3", "missing");
+        Assert.Equal(2, deleted.Removed);
+        Assert.Equal(["missing"], deleted.NotFound);
+        var rest = await tenant.ListMessagesAsync(tenantId, "status=pending", Cancellation);
+        Assert.Equal(["m0", "m2", "m4"], rest.Messages.Select(m => m.Id));
+    }
+
+    // catalog: M11
+    [Fact]
+    public async Task A_batch_code_is_stored_read_back_and_filters_the_listing()
+    {
+        var tenantId = NewId("batches");
+        using var tenant = _proxy.Client(await _proxy.CreateTenantAsync(tenantId));
+        await tenant.SuspendAsync(tenantId);
+        await tenant.AddMessagesAsync(
+            Message(tenantId, "s1", "x@example.test", batch: "spring-2026"),
+            Message(tenantId, "a1", "x@example.test", batch: "autumn-2026"),
+            Message(tenantId, "s2", "x@example.test", batch: "spring-2026"),
+            Message(tenantId, "none", "x@example.test"));
+
+        var all = (await tenant.ListMessagesAsync(tenantId, "", Cancellation)).Messages.ToDictionary(m => m.Id, m => m.BatchCode);
+        Assert.Equal(new Dictionary<string, string?> { ["s1"] = "spring-2026", ["a1"] = "autumn-2026", ["s2"] = "spring-2026", ["none"] = null }, all);
+        var spring = await tenant.ListMessagesAsync(tenantId, "batch_code=spring-2026", Cancellation);
+        Assert.Equal(["s1", "s2"], spring.Messages.Select(m => m.Id));
+        Assert.All(spring.Messages, m => Assert.Equal("spring-2026", m.BatchCode));
+        Assert.Equal(["a1"], (await tenant.ListMessagesAsync(tenantId, "batch_code=autumn-2026", Cancellation)).Messages.Select(m => m.Id));
+    }
+
+    // catalog: S04
+    [Theory]
+    [InlineData("'; DROP TABLE messages; --")]
+    [InlineData("x' OR '1'='1")]
+    public async Task A_sql_like_message_id_is_added_listed_and_deleted_as_plain_text(string id)
+    {
+        var tenantId = NewId("sqlid");
+        using var tenant = _proxy.Client(await _proxy.CreateTenantAsync(tenantId));
+        await tenant.SuspendAsync(tenantId);
+        await tenant.AddMessagesAsync(Message(tenantId, "neighbour", "x@example.test"));
+
+        var added = await tenant.AddMessagesAsync(Message(tenantId, id, "x@example.test"));
+        Assert.Equal(1, added.Queued);
+        Assert.Empty(added.Rejected);
+        Assert.Equal(new[] { id, "neighbour" }.Order(StringComparer.Ordinal), (await tenant.ListMessagesAsync(tenantId, "", Cancellation)).Messages.Select(m => m.Id).Order(StringComparer.Ordinal));
+
+        var deleted = await tenant.DeleteMessagesAsync(tenantId, id);
+        Assert.Equal(1, deleted.Removed);
+        Assert.Empty(deleted.NotFound);
+        Assert.Equal(["neighbour"], (await tenant.ListMessagesAsync(tenantId, "", Cancellation)).Messages.Select(m => m.Id));
     }
 }

@@ -42,14 +42,11 @@ public sealed partial class ProxyReplicaTests(StackFixture stack)
         Assert.Equal(Count, byFirst + bySecond);
 
         // Reported once each as well: one replica at a time reports to a tenant.
-        using var echo = stack.App.CreateHttpClient("echo-tenant1", "http");
+        using var echo = _proxy.Echo("echo-tenant1");
         var reported = new List<string>();
         await Eventually.GetAsync(async c =>
         {
-            var requests = await echo.GetFromJsonAsync<JsonElement>($"/requests?path={Uri.EscapeDataString(syncPath)}", c);
-            reported = [.. requests.GetProperty("requests").EnumerateArray()
-                .SelectMany(r => JsonDocument.Parse(r.GetProperty("body").GetString()!).RootElement.GetProperty("delivery_report").EnumerateArray())
-                .Select(item => item.GetProperty("id").GetString()!)];
+            reported = [.. (await echo.ReportsAsync(syncPath, c)).SelectMany(report => report).Select(item => item.Id)];
             return reported.Distinct().Count() == Count ? reported : null;
         }, "every message's report", TimeSpan.FromSeconds(60), () => $"{reported.Distinct().Count()} distinct of {Count}");
         Assert.Equal(Count, reported.Count);
@@ -69,8 +66,7 @@ public sealed partial class ProxyReplicaTests(StackFixture stack)
         // The stack's proxy finishes the queue, including what the dead instance had claimed.
         await WaitUntilDrainedAsync(tenantId, key, TimeSpan.FromSeconds(120));
         using var tenant = _proxy.Client(key);
-        var failed = await tenant.GetFromJsonAsync<JsonElement>($"/messages?tenant_id={tenantId}&status=error", Cancellation);
-        Assert.Empty(failed.GetProperty("messages").EnumerateArray());
+        Assert.Empty((await tenant.ListMessagesAsync(tenantId, "status=error", Cancellation)).Messages);
         var delivered = SubjectsAt(sink);
         Assert.Equal(Enumerable.Range(0, Count).Select(Subject).Order(StringComparer.Ordinal), delivered.Distinct().Order(StringComparer.Ordinal));
         // A message goes out twice only if the instance died between its 250 and recording it: at
@@ -124,26 +120,20 @@ public sealed partial class ProxyReplicaTests(StackFixture stack)
     private async Task<(string TenantId, string Key)> QueueSuspendedAsync(MailSink sink, string name, string? syncPath = null)
     {
         var tenantId = NewId(name);
-        var reportsTo = syncPath is null ? null : stack.App.GetEndpoint("echo-tenant1", "http").ToString().TrimEnd('/');
+        var reportsTo = syncPath is null ? null : _proxy.EchoUrl("echo-tenant1");
         var key = await _proxy.CreateTenantAsync(tenantId, sink.Host, sink.SmtpPort, reportsTo, syncPath);
         using var tenant = _proxy.Client(key);
-        using var suspended = await tenant.PostAsync($"/commands/suspend?tenant_id={tenantId}", null, Cancellation);
-        Assert.True(suspended.IsSuccessStatusCode);
+        await tenant.SuspendAsync(tenantId);
         foreach (var chunk in Enumerable.Range(0, Count).Chunk(1000))
         {
-            var messages = chunk.Select(i => new { id = $"r{i}", tenant_id = tenantId, account_id = "main", from = "app@example.test", to = $"user{i}@replicas.test", subject = Subject(i), body = "x" });
-            using var added = await tenant.PostAsJsonAsync("/commands/add-messages", new { messages }, Cancellation);
-            Assert.Equal(chunk.Length, (await JsonAsync(added)).GetProperty("queued").GetInt32());
+            var added = await tenant.AddMessagesAsync([.. chunk.Select(i => OutgoingMessage.For(tenantId, $"r{i}", $"user{i}@replicas.test", Subject(i), "x"))]);
+            Assert.Equal(chunk.Length, added.Queued);
         }
 
         return (tenantId, key);
     }
 
-    private static async Task ActivateAsync(HttpClient tenant, string tenantId)
-    {
-        using var activated = await tenant.PostAsync($"/commands/activate?tenant_id={tenantId}", null, Cancellation);
-        Assert.True(activated.IsSuccessStatusCode, await activated.Content.ReadAsStringAsync(Cancellation));
-    }
+    private static Task ActivateAsync(HttpClient tenant, string tenantId) => tenant.ActivateAsync(tenantId);
 
     private async Task<int> CountUnfinishedAsync(string tenantId, string key)
     {

@@ -7,14 +7,11 @@ public sealed class ProxyReportingTests(StackFixture stack)
 {
     private readonly ProxyApi _proxy = new(stack);
 
-
-    /// <summary>Every request the echo server got on <paramref name="path"/>, as delivery_report arrays.</summary>
-    private async Task<List<JsonElement>> ReportsAtAsync(string path)
+    /// <summary>Every delivery report echo-tenant1 got on <paramref name="path"/>.</summary>
+    private async Task<List<IReadOnlyList<DeliveryReportItem>>> ReportsAtAsync(string path)
     {
-        using var echo = stack.App.CreateHttpClient("echo-tenant1", "http");
-        var recorded = await echo.GetFromJsonAsync<JsonElement>($"/requests?path={Uri.EscapeDataString(path)}", Cancellation);
-        return recorded.GetProperty("requests").EnumerateArray()
-            .Select(r => JsonDocument.Parse(r.GetProperty("body").GetString()!).RootElement.GetProperty("delivery_report").Clone()).ToList();
+        using var echo = _proxy.Echo("echo-tenant1");
+        return await echo.ReportsAsync(path, Cancellation);
     }
 
     [Fact]
@@ -22,32 +19,23 @@ public sealed class ProxyReportingTests(StackFixture stack)
     {
         var tenantId = NewId("flaky");
         var path = $"/sync/{tenantId}";
-        using var echo = stack.App.CreateHttpClient("echo-tenant1", "http");
-        using (var fail = await echo.PutAsJsonAsync("/replies", new { Path = path, Status = 503 }, Cancellation))
-        {
-            Assert.True(fail.IsSuccessStatusCode);
-        }
+        using var echo = _proxy.Echo("echo-tenant1");
+        await echo.SetReplyAsync(path, 503, null, null, Cancellation);
 
         using var tenant = _proxy.Client(await _proxy.CreateTenantAsync(tenantId, syncPath: path));
-        using var sink = new MailSinkClient(stack.App.GetEndpoint("sink-tenant1", "http"));
-        await tenant.PostAsJsonAsync("/commands/add-messages", new
-        {
-            messages = new[] { new { id = "r1", tenant_id = tenantId, account_id = "main", from = "a@example.test", to = sink.NewAddress("report"), subject = "report me" } },
-        }, Cancellation);
-        await WaitForStatusAsync(tenant, tenantId, "r1", s => s == "sent");
+        using var sink = _proxy.Sink("sink-tenant1");
+        await tenant.AddMessagesAsync(OutgoingMessage.For(tenantId, "r1", sink.NewAddress("report"), "report me") with { From = "a@example.test" });
+        await WaitForStatusAsync(tenant, tenantId, "r1", s => s == MessageStatus.Sent);
 
         // Refused at least once: the event stays unreported.
-        await Eventually.GetAsync(async _ => (await ReportsAtAsync(path)).Any(r => r.EnumerateArray().Any(i => i.GetProperty("id").GetString() == "r1")) ? "" : null, "a refused report");
+        await Eventually.GetAsync(async _ => (await ReportsAtAsync(path)).Any(r => r.Any(i => i.Id == "r1")) ? "" : null, "a refused report");
         var history = await WaitForStatusAsync(tenant, tenantId, "r1", _ => true);
-        Assert.False(history.GetProperty("history")[0].TryGetProperty("reported_ts", out _));
+        Assert.Null(history.History![0].ReportedTs);
 
-        using (var recover = await echo.PutAsJsonAsync("/replies", new { Path = path, Status = 200, Body = new { ok = true } }, Cancellation))
-        {
-            Assert.True(recover.IsSuccessStatusCode);
-        }
+        await echo.SetReplyAsync(path, 200, new { ok = true }, null, Cancellation);
 
         await WaitForStatusAsync(tenant, tenantId, "r1", _ => true, reported: true);
-        var attempts = (await ReportsAtAsync(path)).Count(r => r.EnumerateArray().Any(i => i.GetProperty("id").GetString() == "r1"));
+        var attempts = (await ReportsAtAsync(path)).Count(r => r.Any(i => i.Id == "r1"));
         Assert.True(attempts >= 2, $"the event was posted {attempts} time(s)");
     }
 
@@ -58,8 +46,8 @@ public sealed class ProxyReportingTests(StackFixture stack)
         var path = $"/sync/{tenantId}";
         await _proxy.CreateTenantAsync(tenantId, syncPath: path);
 
-        var heartbeat = await Eventually.GetAsync(async _ => (await ReportsAtAsync(path)).Select(r => r.GetRawText()).FirstOrDefault(), "a heartbeat");
-        Assert.Equal("[]", heartbeat);
+        var heartbeat = await Eventually.GetAsync(async _ => await ReportsAtAsync(path) is [var first, ..] ? first : null, "a heartbeat");
+        Assert.Empty(heartbeat);
     }
 
     [Theory]
@@ -70,23 +58,19 @@ public sealed class ProxyReportingTests(StackFixture stack)
         var tenantId = NewId("clientauth");
         var path = $"/sync/{tenantId}";
         using var admin = await _proxy.AdminAsync();
-        using var echo = stack.App.CreateHttpClient("echo-tenant1", "http");
+        using var echo = _proxy.Echo("echo-tenant1");
         using var created = await admin.PostAsJsonAsync("/tenant", new
         {
             id = tenantId,
-            client_base_url = echo.BaseAddress!.ToString().TrimEnd('/'),
+            client_base_url = _proxy.EchoUrl("echo-tenant1"),
             client_sync_path = path,
             client_auth = new { method, token = "tok-123", user = "app", password = "pw :s" },
         }, Cancellation);
         Assert.True(created.IsSuccessStatusCode);
 
         // The new tenant's first heartbeat.
-        var request = await Eventually.GetAsync(async c =>
-        {
-            var recorded = await echo.GetFromJsonAsync<JsonElement>($"/requests?path={Uri.EscapeDataString(path)}", c);
-            return recorded.GetProperty("requests").EnumerateArray().Select(r => (JsonElement?)r.Clone()).FirstOrDefault() is { } first ? (object)first : null;
-        }, "a report at the tenant's endpoint");
-        Assert.Equal(expected, ((JsonElement)request).GetProperty("headers").GetProperty("Authorization").GetString());
+        var request = await Eventually.GetAsync(async c => await echo.RequestsAsync(path, c) is [var first, ..] ? first : null, "a report at the tenant's endpoint");
+        Assert.Equal(expected, request.Headers["Authorization"]);
     }
 
     [Fact]
@@ -101,7 +85,7 @@ public sealed class ProxyReportingTests(StackFixture stack)
         // Without "queued" the next sync would wait for the sync interval (5 minutes here).
         var syncs = await Eventually.GetAsync(async _ => await ReportsAtAsync(path) is { Count: >= 2 } reports ? reports : null,
             "a second sync straight after the reply with queued", TimeSpan.FromSeconds(20));
-        Assert.All(syncs, report => Assert.Equal("[]", report.GetRawText()));
+        Assert.All(syncs, report => Assert.Empty(report));
     }
 
     [Fact]
@@ -122,32 +106,53 @@ public sealed class ProxyReportingTests(StackFixture stack)
         await Eventually.NeverAsync(async _ => (await ReportsAtAsync(path)).Count > quietFrom, TimeSpan.FromSeconds(3), "a heartbeat during do-not-disturb");
 
         // An event is reported anyway.
-        using var sink = new MailSinkClient(stack.App.GetEndpoint("sink-tenant1", "http"));
-        await tenant.PostAsJsonAsync("/commands/add-messages", new
-        {
-            messages = new[] { new { id = "e1", tenant_id = tenantId, account_id = "main", from = "a@example.test", to = sink.NewAddress("dnd"), subject = "event during dnd" } },
-        }, Cancellation);
-        await WaitForStatusAsync(tenant, tenantId, "e1", s => s == "sent", reported: true);
-        Assert.Contains(await ReportsAtAsync(path), r => r.EnumerateArray().Any(i => i.GetProperty("id").GetString() == "e1"));
+        using var sink = _proxy.Sink("sink-tenant1");
+        await tenant.AddMessagesAsync(OutgoingMessage.For(tenantId, "e1", sink.NewAddress("dnd"), "event during dnd") with { From = "a@example.test" });
+        await WaitForStatusAsync(tenant, tenantId, "e1", s => s == MessageStatus.Sent, reported: true);
+        Assert.Contains(await ReportsAtAsync(path), r => r.Any(i => i.Id == "e1"));
 
         // run-now with the tenant's token lifts it: heartbeats come back.
         await SetReplyAsync(path, new { ok = true });
         var before = (await ReportsAtAsync(path)).Count;
-        using (var runNow = await tenant.PostAsync($"/commands/run-now?tenant_id={tenantId}", null, Cancellation))
-        {
-            Assert.True(runNow.IsSuccessStatusCode);
-        }
+        await tenant.RunNowAsync(tenantId);
 
-        await Eventually.GetAsync(async _ => (await ReportsAtAsync(path)).Skip(before).Count(r => r.GetArrayLength() == 0) >= 2 ? "" : null,
+        await Eventually.GetAsync(async _ => (await ReportsAtAsync(path)).Skip(before).Count(r => r.Count == 0) >= 2 ? "" : null,
             "heartbeats again after run-now", TimeSpan.FromSeconds(20));
         Assert.Null(await NextSyncAfterAsync(tenantId, Cancellation));
     }
 
     private async Task SetReplyAsync(string path, object body, int? times = null)
     {
-        using var echo = stack.App.CreateHttpClient("echo-tenant1", "http");
-        using var set = await echo.PutAsJsonAsync("/replies", new { Path = path, Status = 200, Body = body, Times = times }, Cancellation);
-        Assert.True(set.IsSuccessStatusCode, await set.Content.ReadAsStringAsync(Cancellation));
+        using var echo = _proxy.Echo("echo-tenant1");
+        await echo.SetReplyAsync(path, 200, body, times, Cancellation);
+    }
+
+    // catalog: D09
+    [Fact]
+    public async Task One_tenants_reports_carry_both_sent_and_error_items()
+    {
+        await using var sink = await SinkTestKit.StartSinkAsync();
+        // The sink answers 550 to any address at a "reject." domain and accepts the rest.
+        sink.Chaos.Apply(new ChaosSettings { Preset = "address_rules" });
+        var tenantId = NewId("mixed");
+        var path = $"/sync/{tenantId}";
+        using var tenant = _proxy.Client(await _proxy.CreateTenantAsync(tenantId, sink.Host, sink.SmtpPort, _proxy.EchoUrl("echo-tenant1"), path));
+
+        await tenant.AddMessagesAsync(
+            OutgoingMessage.For(tenantId, "fine", "someone@fine.test"),
+            OutgoingMessage.For(tenantId, "refused", "someone@reject.test"));
+        await WaitForStatusAsync(tenant, tenantId, "fine", s => s == MessageStatus.Sent, reported: true);
+        var refused = await WaitForStatusAsync(tenant, tenantId, "refused", s => s == MessageStatus.Error, reported: true);
+
+        var items = (await ReportsAtAsync(path)).SelectMany(report => report).ToList();
+        var sent = items.First(i => i.Id == "fine");
+        Assert.True(sent.SentTs > 0);
+        Assert.Null(sent.ErrorTs);
+        var error = items.First(i => i.Id == "refused");
+        Assert.True(error.ErrorTs > 0);
+        Assert.Null(error.SentTs);
+        Assert.Equal(refused.Error, error.Error);
+        Assert.EndsWith("(SMTP 550)", error.Error, StringComparison.Ordinal);
     }
 
     private async Task<long?> NextSyncAfterAsync(string tenantId, CancellationToken cancellationToken)

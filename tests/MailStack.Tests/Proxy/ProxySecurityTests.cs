@@ -6,7 +6,6 @@ public sealed class ProxySecurityTests(StackFixture stack)
 {
     private readonly ProxyApi _proxy = new(stack);
 
-
     [Fact]
     public async Task Health_is_open_and_status_needs_a_valid_token()
     {
@@ -16,8 +15,11 @@ public sealed class ProxySecurityTests(StackFixture stack)
         using var wrong = _proxy.Client("not-a-token");
         Assert.Equal(HttpStatusCode.Unauthorized, (await wrong.GetAsync("/status", Cancellation)).StatusCode);
         using var admin = await _proxy.AdminAsync();
-        var status = await JsonAsync(await admin.GetAsync("/status", Cancellation));
-        Assert.True(status.GetProperty("ok").GetBoolean());
+        using (var status = await admin.GetAsync("/status", Cancellation))
+        {
+            Assert.True((await status.ReadAsync<JsonElement>()).GetProperty("ok").GetBoolean());
+        }
+
         using var bearer = _proxy.Client(null);
         bearer.DefaultRequestHeaders.Authorization = new("Bearer", await _proxy.AdminTokenAsync());
         Assert.Equal(HttpStatusCode.OK, (await bearer.GetAsync("/status", Cancellation)).StatusCode);
@@ -42,10 +44,7 @@ public sealed class ProxySecurityTests(StackFixture stack)
         Assert.Equal(HttpStatusCode.Forbidden, (await tenant.PostAsJsonAsync("/tenant", new { id = NewId("new") }, Cancellation)).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await tenant.DeleteAsync($"/tenant/{mine}", Cancellation)).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await tenant.PostAsync($"/tenant/{mine}/api-key", null, Cancellation)).StatusCode);
-        var enqueue = await tenant.PostAsJsonAsync("/commands/add-messages", new
-        {
-            messages = new[] { new { id = "x", tenant_id = other, account_id = "main", from = "a@example.test", to = "b@example.test", subject = "s" } },
-        }, Cancellation);
+        var enqueue = await tenant.PostAsJsonAsync("/commands/add-messages", new { messages = new[] { OutgoingMessage.For(other, "x", "b@example.test", "s") } }, Cancellation);
         Assert.Equal(HttpStatusCode.Forbidden, enqueue.StatusCode);
     }
 
@@ -56,8 +55,8 @@ public sealed class ProxySecurityTests(StackFixture stack)
         var oldKey = await _proxy.CreateTenantAsync(id);
         using var admin = await _proxy.AdminAsync();
 
-        var rotated = await JsonAsync(await admin.PostAsync($"/tenant/{id}/api-key", null, Cancellation));
-        var newKey = rotated.GetProperty("api_key").GetString()!;
+        using var rotated = await admin.PostAsync($"/tenant/{id}/api-key", null, Cancellation);
+        var newKey = (await rotated.ReadAsync<TenantSaved>()).ApiKey!;
         using (var old = _proxy.Client(oldKey))
         {
             Assert.Equal(HttpStatusCode.Unauthorized, (await old.GetAsync($"/tenant/{id}", Cancellation)).StatusCode);
@@ -98,8 +97,7 @@ public sealed class ProxySecurityTests(StackFixture stack)
         var id = NewId("hostile");
         using var created = await admin.PostAsJsonAsync("/tenant", new { id, name = hostile }, Cancellation);
         Assert.Equal(HttpStatusCode.OK, created.StatusCode);
-        var tenant = await JsonAsync(await admin.GetAsync($"/tenant/{id}", Cancellation));
-        Assert.Equal(hostile, tenant.GetProperty("name").GetString());
+        Assert.Equal(hostile, (await admin.GetTenantAsync(id)).Name);
         using var lookup = await admin.GetAsync($"/tenant/{Uri.EscapeDataString(hostile)}", Cancellation);
         Assert.Equal(HttpStatusCode.NotFound, lookup.StatusCode);
     }

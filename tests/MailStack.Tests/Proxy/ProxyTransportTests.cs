@@ -29,7 +29,7 @@ public sealed class ProxyTransportTests(StackFixture stack)
         await SaveAccountAsync(tenant, tenantId, sink, "s3cret");
 
         await EnqueueAsync(tenant, tenantId, "secure");
-        await WaitForStatusAsync(tenant, tenantId, "secure", s => s == "sent");
+        await WaitForStatusAsync(tenant, tenantId, "secure", s => s == MessageStatus.Sent);
 
         // The sink refuses MAIL before STARTTLS and AUTH: arriving at all proves both happened.
         var stored = Assert.Single(sink.Store.Snapshot());
@@ -45,10 +45,10 @@ public sealed class ProxyTransportTests(StackFixture stack)
         await SaveAccountAsync(tenant, tenantId, sink, "wrong");
 
         await EnqueueAsync(tenant, tenantId, "refused");
-        var record = await WaitForStatusAsync(tenant, tenantId, "refused", s => s == "error");
+        var record = await WaitForStatusAsync(tenant, tenantId, "refused", s => s == MessageStatus.Error);
 
-        Assert.EndsWith("(SMTP 535)", record.GetProperty("error").GetString(), StringComparison.Ordinal);
-        Assert.Equal(0, record.GetProperty("retry_count").GetInt32());
+        Assert.EndsWith("(SMTP 535)", record.Error, StringComparison.Ordinal);
+        Assert.Equal(0, record.RetryCount);
         Assert.Empty(sink.Store.Snapshot());
     }
 
@@ -58,16 +58,10 @@ public sealed class ProxyTransportTests(StackFixture stack)
         await using var sink = await SinkTestKit.StartSinkAsync(options => options.Smtp.MaxMessageSize = 10 * 1024);
         var tenantId = NewId("toolarge");
         using var tenant = _proxy.Client(await _proxy.CreateTenantAsync(tenantId, sink.Host, sink.SmtpPort));
-        using (var added = await tenant.PostAsJsonAsync("/commands/add-messages", new
-        {
-            messages = new[] { new { id = "big", tenant_id = tenantId, account_id = "main", from = "app@example.test", to = "someone@example.test", subject = "big", body = new string('x', 20 * 1024) } },
-        }, Cancellation))
-        {
-            Assert.Equal(1, (await JsonAsync(added)).GetProperty("queued").GetInt32());
-        }
+        Assert.Equal(1, (await tenant.AddMessagesAsync(OutgoingMessage.For(tenantId, "big", "someone@example.test", "big", new string('x', 20 * 1024)))).Queued);
 
-        var record = await WaitForStatusAsync(tenant, tenantId, "big", s => s == "error");
-        Assert.EndsWith("(SMTP 552)", record.GetProperty("error").GetString(), StringComparison.Ordinal);
+        var record = await WaitForStatusAsync(tenant, tenantId, "big", s => s == MessageStatus.Error);
+        Assert.EndsWith("(SMTP 552)", record.Error, StringComparison.Ordinal);
         Assert.Empty(sink.Store.Snapshot());
     }
 
@@ -94,12 +88,6 @@ public sealed class ProxyTransportTests(StackFixture stack)
         Assert.True(saved.IsSuccessStatusCode, await saved.Content.ReadAsStringAsync(Cancellation));
     }
 
-    private static async Task EnqueueAsync(HttpClient tenant, string tenantId, string id)
-    {
-        using var added = await tenant.PostAsJsonAsync("/commands/add-messages", new
-        {
-            messages = new[] { new { id, tenant_id = tenantId, account_id = "main", from = "app@example.test", to = "someone@example.test", subject = id } },
-        }, Cancellation);
-        Assert.Equal(1, (await JsonAsync(added)).GetProperty("queued").GetInt32());
-    }
+    private static async Task EnqueueAsync(HttpClient tenant, string tenantId, string id) =>
+        Assert.Equal(1, (await tenant.AddMessagesAsync(OutgoingMessage.For(tenantId, id, "someone@example.test"))).Queued);
 }

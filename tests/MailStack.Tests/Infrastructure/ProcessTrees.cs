@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace MailStack.Tests.Infrastructure;
+
+/// <summary>
+/// Ends process trees at once on Linux: reads every parent link from /proc a single time (where
+/// <see cref="Process.Kill(bool)"/> scans /proc again for every process) and SIGKILLs each root and
+/// descendant, then waits until they are gone.
+/// </summary>
+public static class ProcessTrees
+{
+    public static async Task KillAsync(IReadOnlyCollection<int> roots, TimeSpan timeout)
+    {
+        var children = ReadParents().ToLookup(p => p.Parent, p => p.Id);
+        var doomed = new HashSet<int>();
+        var pending = new Queue<int>(roots);
+        while (pending.TryDequeue(out var id))
+        {
+            if (doomed.Add(id))
+            {
+                foreach (var child in children[id])
+                {
+                    pending.Enqueue(child);
+                }
+            }
+        }
+
+        foreach (var id in doomed)
+        {
+            try
+            {
+                using var process = Process.GetProcessById(id);
+                process.Kill();
+            }
+            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
+            {
+                // Gone already.
+            }
+        }
+
+        var deadline = Stopwatch.StartNew();
+        while (doomed.Any(IsRunning) && deadline.Elapsed < timeout)
+        {
+            await Task.Delay(20);
+        }
+    }
+
+    private static IEnumerable<(int Id, int Parent)> ReadParents()
+    {
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(directory), NumberStyles.None, CultureInfo.InvariantCulture, out var id)
+                && Stat(id) is { } stat
+                && int.TryParse(stat[1], NumberStyles.None, CultureInfo.InvariantCulture, out var parent))
+            {
+                yield return (id, parent);
+            }
+        }
+    }
+
+    /// <summary>Alive and not a zombie waiting for its parent to reap it.</summary>
+    private static bool IsRunning(int id) => Stat(id) is { } stat && stat[0] != "Z";
+
+    /// <summary>The fields of /proc/ID/stat after the command name: state, parent id, ….</summary>
+    private static string[]? Stat(int id)
+    {
+        try
+        {
+            var text = File.ReadAllText($"/proc/{id}/stat");
+            // The command name is in parentheses and may itself contain spaces or parentheses.
+            return text[(text.LastIndexOf(')') + 2)..].Split(' ');
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+}

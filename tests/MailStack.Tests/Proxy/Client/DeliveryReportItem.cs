@@ -1,0 +1,22 @@
+using System.Text.Json.Serialization;
+
+namespace MailStack.Tests.Proxy.Client;
+
+/// <summary>One item of a delivery report the proxy posted to a tenant; <see cref="Other"/> holds any field not named here.</summary>
+public sealed record DeliveryReportItem
+{
+    public required string Id { get; init; }
+
+    public long? SentTs { get; init; }
+
+    public long? ErrorTs { get; init; }
+
+    public string? Error { get; init; }
+
+    public long? DeferredTs { get; init; }
+
+    public string? DeferredReason { get; init; }
+
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? Other { get; init; }
+}
