@@ -303,15 +303,16 @@ public sealed class SinkUiTests(BrowserFixture browser) : IClassFixture<BrowserF
     public async Task Layout_fits_the_window_without_horizontal_scrolling(int width, int height, string name)
     {
         await using var ui = await SinkPage.OpenAsync(browser.Browser, width, height);
-        var message = HtmlMessage("Ada Lovelace <ada@example.test>", "Quarterly report with a rather long subject line that must not widen the page",
-            "<h2>Quarterly report</h2><p>Numbers are up. See the attached spreadsheet.</p><img src=\"cid:chart\">", body =>
-            {
-                body.Attachments.Add("report.csv", "a,b\n1,2\n"u8.ToArray(), new ContentType("text", "csv"));
-                body.LinkedResources.Add("chart.png", Png, new ContentType("image", "png")).ContentId = "chart";
-            });
-        await ui.SendAsync(NewMessage("grace@example.test", "Welcome to MailStack", "Your account is ready.", from: "Onboarding <hello@app.test>"));
-        await ui.SendAsync(message);
-        await Expect(ui.Rows).ToHaveCountAsync(2);
+        await ui.SendAsync(NewMessage("grace@example.test", "Welcome to MailStack", "Your account is ready. Confirm your address to start.", from: "Onboarding <hello@app.test>"));
+        await ui.SendAsync(NewMessage("Grace Hopper <grace@example.test>", "Your password was changed", "If this was not you, reset it now.", from: "Security <security@app.test>"));
+        await ui.SendAsync(HtmlMessage("Ada Lovelace <ada@example.test>", "Quarterly report with a rather long subject line that must not widen the page",
+            "<div style=\"font-family:Georgia,serif;max-width:560px\"><h2 style=\"color:#0b5394\">Quarterly report</h2>"
+            + "<p>Numbers are up. The summary is below; the details are in the attached spreadsheet.</p>"
+            + "<table style=\"border-collapse:collapse\" border=\"1\" cellpadding=\"6\"><tr><th>Quarter</th><th>Orders</th><th>Revenue</th></tr>"
+            + "<tr><td>Q1</td><td>1,204</td><td>€ 48,160</td></tr><tr><td>Q2</td><td>1,530</td><td>€ 61,200</td></tr></table>"
+            + "<p><a href=\"https://example.test/report\" style=\"display:inline-block;background:#0b5394;color:#fff;padding:8px 14px;text-decoration:none;border-radius:4px\">Open the dashboard</a></p></div>",
+            body => body.Attachments.Add("report.csv", "quarter,orders\nQ1,1204\nQ2,1530\n"u8.ToArray(), new ContentType("text", "csv"))));
+        await Expect(ui.Rows).ToHaveCountAsync(3);
         await Expect(ui.Page.Locator("#mailboxes .mailbox")).ToHaveCountAsync(3);
 
         await ui.Row("Quarterly report").ClickAsync();
@@ -329,7 +330,7 @@ public sealed class SinkUiTests(BrowserFixture browser) : IClassFixture<BrowserF
             await ui.Page.ClickAsync("#menu-toggle");
             await Expect(ui.Page.Locator("#sidebar .mailbox", new() { HasText = "grace@example.test" })).ToBeInViewportAsync();
             await ui.Page.ClickAsync("#sidebar .mailbox:has-text('grace@example.test')");
-            await Expect(ui.Rows).ToHaveCountAsync(1);
+            await Expect(ui.Rows).ToHaveCountAsync(2);
             await ui.ScreenshotAsync("layout-phone-list");
         }
         else
