@@ -18,8 +18,15 @@ internal static class MailSinkResourceBuilderExtensions
             .WithEndpoint(port: smtpPort, name: SmtpEndpointName, scheme: "smtp", env: "Sink__Smtp__Port")
             .WithUrlForEndpoint("http", url =>
             {
-                url.DisplayText = "Sink API (messages)";
-                url.Url = "/api/v1/messages";
+                url.DisplayText = "Mail UI";
+                url.Url = "/";
+            })
+            .WithUrls(context =>
+            {
+                if (context.GetEndpoint("http") is { } http)
+                {
+                    context.Urls.Add(new ResourceUrlAnnotation { Url = $"{http.Url}/api/v1/messages", DisplayText = "Sink API (messages)", Endpoint = http });
+                }
             })
             .WithUrlForEndpoint(SmtpEndpointName, url => url.DisplayText = "SMTP")
             .WithHttpHealthCheck("/health")

@@ -19,6 +19,9 @@ var sink2 = builder.AddMailSink("sink-tenant2", smtpPort: 1026, httpPort: 8026);
 var echo1 = builder.AddTenantEchoServer("echo-tenant1");
 var echo2 = builder.AddTenantEchoServer("echo-tenant2");
 
+// Classic error servers (reject, tempfail, timeout, ratelimit, random) for senders' test suites
+builder.AddFaultSinks();
+
 // Services
 builder.AddMailProxy("proxy", httpPort: 8000, maildb, objects, bounceMailbox)
     .WithTenant(sink1, echo1)

@@ -4,6 +4,7 @@ using MailStack.Sink.Api;
 using MailStack.Sink.Chaos;
 using MailStack.Sink.Smtp;
 using MailStack.Sink.Storage;
+using MailStack.Sink.Ui;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
@@ -94,6 +95,8 @@ public static class SinkApplication
         app.MapChaosApi();
         app.MapInfoApi();
         app.MapEventsApi();
+        app.MapMailboxesApi();
+        app.MapMailSinkUi();
         app.MapFallback((HttpContext context) => Results.NotFound(new ApiError($"no route {context.Request.Method} {context.Request.Path}")));
         return app;
     }

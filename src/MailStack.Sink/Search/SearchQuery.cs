@@ -9,7 +9,7 @@ namespace MailStack.Sink.Search;
 /// Mailpit's search language: space-separated terms, all of which must match; quotes group words;
 /// a leading <c>-</c> or <c>!</c> negates; <c>key:value</c> filters (to, from, cc, bcc, reply-to,
 /// addressed, subject, message-id, tag, is:read/unread, has:attachment, before, after, larger,
-/// smaller, and the extensions header:Name=value and envelope-to); other words match sender,
+/// smaller, and the extensions header:Name=value, envelope-to and mailbox); other words match sender,
 /// recipients, subject, body text and attachment names. Matching is case-insensitive.
 /// </summary>
 public sealed class SearchQuery
@@ -90,6 +90,8 @@ public sealed class SearchQuery
             "smaller" => ParseSize(value) is var smaller ? m => m.Raw.Length < smaller : null,
             "header" => HeaderFilter(value),
             "envelope-to" => m => m.Envelope.Recipients.Any(r => r.Contains(v, StringComparison.OrdinalIgnoreCase)),
+            // ext: exactly one recipient's mailbox (the UI's sidebar), where envelope-to: matches a part.
+            "mailbox" => m => m.Envelope.Recipients.Any(r => string.Equals(r, v, StringComparison.OrdinalIgnoreCase)),
             _ => null,
         };
     }

@@ -102,6 +102,19 @@ public sealed class MessageStore
         }
     }
 
+    /// <summary>Every recipient that holds mail, with its counts, by address.</summary>
+    public IReadOnlyList<MailboxSummary> Mailboxes()
+    {
+        lock (_gate)
+        {
+            return _mailboxes.Values
+                .Where(m => m.Messages.Count > 0)
+                .OrderBy(m => m.Address, StringComparer.OrdinalIgnoreCase)
+                .Select(m => new MailboxSummary(m.Address, m.Messages.Count, m.Messages.Count(message => !message.Read)))
+                .ToList();
+        }
+    }
+
     public int Delete(IEnumerable<string> ids)
     {
         var removed = new List<string>();
