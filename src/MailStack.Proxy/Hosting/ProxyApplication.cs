@@ -16,6 +16,8 @@ public static class ProxyApplication
     public static WebApplicationBuilder AddProxy(this WebApplicationBuilder builder)
     {
         builder.AddServiceDefaults();
+        // Npgsql logs every command at Information: the dispatcher's idle polls would fill the dashboard's logs.
+        builder.Logging.AddFilter("Npgsql.Command", LogLevel.Warning);
         // Registers an NpgsqlDataSource for "maildb" with a health check, so /health reports the database.
         builder.AddNpgsqlDataSource("maildb");
         builder.Services.ConfigureHttpJsonOptions(json => WireJson.Configure(json.SerializerOptions));

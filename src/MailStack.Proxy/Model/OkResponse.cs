@@ -5,5 +5,6 @@ public sealed record OkResponse
 {
     public static OkResponse Instance { get; } = new();
 
+    [System.Text.Json.Serialization.JsonPropertyOrder(-1)]
     public bool Ok => true;
 }

@@ -15,5 +15,6 @@ public sealed record TenantRecord(
     long CreatedAt,
     long UpdatedAt)
 {
+    [System.Text.Json.Serialization.JsonPropertyOrder(-1)]
     public bool Ok => true;
 }
