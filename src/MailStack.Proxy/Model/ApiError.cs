@@ -1,0 +1,8 @@
+namespace MailStack.Proxy.Model;
+
+/// <summary>A handler error (400, 401, 403, 404, 413): <c>{"ok":false,"detail":"…"}</c>.</summary>
+public sealed record ApiError(string Detail)
+{
+    [System.Text.Json.Serialization.JsonPropertyOrder(-1)]
+    public bool Ok => false;
+}

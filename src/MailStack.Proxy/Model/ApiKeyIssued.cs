@@ -1,0 +1,8 @@
+namespace MailStack.Proxy.Model;
+
+/// <summary>POST /tenant and key rotation: the new key, shown this once (absent when an existing tenant was updated).</summary>
+public sealed record ApiKeyIssued(string? ApiKey)
+{
+    [System.Text.Json.Serialization.JsonPropertyOrder(-1)]
+    public bool Ok => true;
+}

@@ -1,0 +1,8 @@
+namespace MailStack.Proxy.Model;
+
+/// <summary>How many messages were deleted and which ids the tenant did not have.</summary>
+public sealed record DeleteMessagesResult(int Removed, IReadOnlyList<string> NotFound)
+{
+    [System.Text.Json.Serialization.JsonPropertyOrder(-1)]
+    public bool Ok => true;
+}

@@ -1,0 +1,8 @@
+namespace MailStack.Proxy.Model;
+
+/// <summary>GET /messages; <see cref="NextCursor"/> is set when a limited page has more after it.</summary>
+public sealed record MessageList(IReadOnlyList<MessageRecord> Messages, long? NextCursor)
+{
+    [System.Text.Json.Serialization.JsonPropertyOrder(-1)]
+    public bool Ok => true;
+}

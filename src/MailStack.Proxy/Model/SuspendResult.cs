@@ -1,0 +1,8 @@
+namespace MailStack.Proxy.Model;
+
+/// <summary>POST /commands/suspend and /commands/activate.</summary>
+public sealed record SuspendResult(string TenantId, string? BatchCode, IReadOnlyList<string> SuspendedBatches, long PendingMessages)
+{
+    [System.Text.Json.Serialization.JsonPropertyOrder(-1)]
+    public bool Ok => true;
+}

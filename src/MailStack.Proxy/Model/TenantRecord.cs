@@ -1,0 +1,20 @@
+namespace MailStack.Proxy.Model;
+
+/// <summary>A tenant as the API shows it (GET /tenant, /tenants): secrets left out, timestamps in Unix seconds.</summary>
+public sealed record TenantRecord(
+    string Id,
+    string? Name,
+    string? ClientBaseUrl,
+    string ClientSyncPath,
+    string ClientAttachmentPath,
+    ClientAuth? ClientAuth,
+    LargeFileConfig? LargeFileConfig,
+    int RetentionSeconds,
+    bool Active,
+    string[] SuspendedBatches,
+    long CreatedAt,
+    long UpdatedAt)
+{
+    [System.Text.Json.Serialization.JsonPropertyOrder(-1)]
+    public bool Ok => true;
+}
