@@ -102,7 +102,7 @@ public sealed class ProxyCompatibilityTests(StackFixture stack)
         var to = sink.NewAddress("report-length");
         var id = NewId("length");
         await tenant.PostAsJsonAsync("/commands/add-messages", new { messages = new[] { Message(tenantId, id, to) } }, Cancellation);
-        await WaitForStatusAsync(tenant, tenantId, id, s => s == "sent", reported: true);
+        await WaitForStatusAsync(tenant, tenantId, id, s => s == MessageStatus.Sent, reported: true);
 
         using var echo = stack.App.CreateHttpClient("echo-tenant1", "http");
         var recorded = await echo.GetFromJsonAsync<JsonElement>("/requests?path=/mail-proxy/sync", Cancellation);
@@ -169,7 +169,7 @@ public sealed class ProxyCompatibilityTests(StackFixture stack)
         (await admin.PostAsJsonAsync("/commands/add-messages", new { messages = new[] { Message(tenantId, "held", held) } }, Cancellation)).EnsureSuccessStatusCode();
         (await admin.PostAsync($"/commands/suspend?tenant_id={tenantId}", null, Cancellation)).EnsureSuccessStatusCode();
         await Eventually.NeverAsync(async c => (await sink.SearchAsync(MailSinkClient.To(held), cancellationToken: c)).Count > 0, delay * 2, "a message of a suspended tenant was sent");
-        Assert.Equal("pending", (await WaitForStatusAsync(admin, tenantId, "held", _ => true)).GetProperty("status").GetString());
+        Assert.Equal(MessageStatus.Pending, (await WaitForStatusAsync(admin, tenantId, "held", _ => true)).Status);
 
         (await admin.PostAsync($"/commands/activate?tenant_id={tenantId}", null, Cancellation)).EnsureSuccessStatusCode();
         await sink.WaitForMessageAsync(MailSinkClient.To(held), TimeSpan.FromSeconds(30), Cancellation);

@@ -43,7 +43,7 @@ public sealed class ProxyTelemetryTests(StackFixture stack)
         {
             messages = new[] { new { id = "t1", tenant_id = tenantId, account_id = "main", from = "app@example.test", to, subject = "traced" } },
         }, Cancellation)).EnsureSuccessStatusCode();
-        await WaitForStatusAsync(admin, tenantId, "t1", s => s == "sent", reported: true);
+        await WaitForStatusAsync(admin, tenantId, "t1", s => s == MessageStatus.Sent, reported: true);
 
         var dispatch = await Eventually.GetAsync(_ => Task.FromResult(spans.Snapshot().FirstOrDefault(s => s.DisplayName == "dispatch round")), "the dispatch round's trace");
         Assert.Equal(default, dispatch.ParentSpanId);
