@@ -14,7 +14,7 @@ namespace MailStack.Sink.Bounces;
 /// </summary>
 public sealed partial class BounceScheduler : BackgroundService
 {
-    private readonly Channel<BounceJob> _due = Channel.CreateUnbounded<BounceJob>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<BounceJob> _due = Channel.CreateUnbounded<BounceJob>();
     private readonly CancellationTokenSource _stopping = new();
     private readonly BounceOptions _options;
     private readonly string _reportingMta;
@@ -94,7 +94,7 @@ public sealed partial class BounceScheduler : BackgroundService
             {
                 await DeliverAsync(job, stoppingToken);
                 Interlocked.Decrement(ref _pending);
-                if (_due.Reader.Count == 0)
+                if (!_due.Reader.TryPeek(out _))
                 {
                     await _route.CloseAsync();
                 }

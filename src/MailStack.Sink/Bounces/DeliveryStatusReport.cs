@@ -70,6 +70,17 @@ public static class DeliveryStatusReport
             status.StatusGroups.Add(fields);
         }
 
+        // MimeKit ends every group with a blank line; after the last one that reads back as an
+        // empty extra group, so the content ends with the last field instead.
+        using var content = new MemoryStream();
+        status.Content!.DecodeTo(content);
+        var length = (int)content.Length;
+        while (length > 0 && content.GetBuffer()[length - 1] is (byte)'\r' or (byte)'\n')
+        {
+            length--;
+        }
+
+        status.Content = new MimeContent(new MemoryStream([.. content.GetBuffer().AsSpan(0, length), .. "\n"u8]));
         return status;
     }
 
