@@ -35,6 +35,23 @@ internal static class MailSinkResourceBuilderExtensions
             // MailStack:Sink:* → every sink's Sink:* (e.g. Store:MaxMessages for a benchmark).
             .WithSettingsFrom(builder.Configuration.GetSection(SettingsSection), "Sink");
 
+    /// <summary>
+    /// Bounces like a real MTA: the <c>address_rules</c> chaos preset (<c>@bounce-hard.</c>, <c>@bounce-soft.</c>,
+    /// <c>@reject.</c>, <c>@tempfail.</c>) and its bounce reports appended to the bounce mailbox over IMAP.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithBounceRoute(
+        this IResourceBuilder<ProjectResource> sink, IResourceBuilder<IBounceMailboxResource> bounceMailbox)
+    {
+        var mailbox = bounceMailbox.Resource;
+        return sink
+            .WithEnvironment("Sink__Chaos__Preset", "address_rules")
+            .WithEnvironment("Sink__Bounce__Imap__Host", mailbox.Endpoint.Property(EndpointProperty.Host))
+            .WithEnvironment("Sink__Bounce__Imap__Port", mailbox.Endpoint.Property(EndpointProperty.Port))
+            .WithEnvironment("Sink__Bounce__Imap__User", mailbox.UserName)
+            .WithEnvironment("Sink__Bounce__Imap__Password", mailbox.Password)
+            .WithEnvironment("Sink__Bounce__Imap__Security", "None");
+    }
+
     /// <summary>A dashboard button that deletes every message the sink holds.</summary>
     private static IResourceBuilder<ProjectResource> WithPurgeCommand(this IResourceBuilder<ProjectResource> sink)
     {

@@ -42,7 +42,7 @@ public sealed class PythonClientTests
         Assert.Contains("535", output, StringComparison.Ordinal);
     }
 
-    private static async Task<(int ExitCode, string Output)> RunPythonAsync(string[] args)
+    internal static async Task<(int ExitCode, string Output)> RunPythonAsync(string[] args)
     {
         var start = new ProcessStartInfo("python3")
         {

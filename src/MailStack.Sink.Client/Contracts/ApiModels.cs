@@ -55,7 +55,8 @@ public sealed record MessageDetail(
     string HTML,
     long Size,
     IReadOnlyList<AttachmentInfo> Inline,
-    IReadOnlyList<AttachmentInfo> Attachments);
+    IReadOnlyList<AttachmentInfo> Attachments,
+    SmtpEnvelope? Envelope = null);
 
 public sealed record DeleteRequest(IReadOnlyList<string>? IDs);
 

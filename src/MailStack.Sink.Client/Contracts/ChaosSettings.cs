@@ -35,6 +35,13 @@ public enum ChaosAction
 
     /// <summary>Wait <see cref="ChaosRule.DelayMilliseconds"/>, then answer with the rule's reply.</summary>
     Throttle,
+
+    /// <summary>
+    /// Accept (250), then — at once or after <see cref="ChaosRule.DelayMilliseconds"/> — send the envelope
+    /// sender a delivery status notification (<see cref="ChaosRule.Bounce"/>) for the matched recipient
+    /// (rcpt stage) or all recipients (mail, data, data-end).
+    /// </summary>
+    Bounce,
 }
 
 /// <summary>
@@ -67,6 +74,9 @@ public sealed class ChaosRule
     public string? AddressPattern { get; set; }
 
     public int DelayMilliseconds { get; set; }
+
+    /// <summary>What the report says, for <see cref="ChaosAction.Bounce"/>; a hard bounce when absent.</summary>
+    public ChaosBounce? Bounce { get; set; }
 }
 
 /// <summary>The chaos configuration: Mailpit's three triggers plus the extended rules.</summary>

@@ -4,7 +4,7 @@ using MailStack.Sink.Chaos;
 namespace MailStack.Sink.Api;
 
 /// <summary><c>GET/PUT /api/v1/chaos</c>: Mailpit's triggers plus the extended rules, seed and presets.</summary>
-internal static class ChaosApi
+internal static partial class ChaosApi
 {
     public static void MapChaosApi(this IEndpointRouteBuilder app)
     {
@@ -38,6 +38,11 @@ internal static class ChaosApi
                 {
                     return MessagesApi.BadRequest("a rule needs Code 200-599, Probability 0-100 and a non-negative DelayMilliseconds");
                 }
+
+                if (BounceRuleError(rule) is { } bounceError)
+                {
+                    return MessagesApi.BadRequest(bounceError);
+                }
             }
 
             settings.Rules ??= [];
@@ -53,4 +58,25 @@ internal static class ChaosApi
             return Results.Ok(chaos.Current);
         });
     }
+
+    /// <summary>A bounce happens to accepted mail: at a stage that names recipients, with an RFC 3463 status.</summary>
+    private static string? BounceRuleError(ChaosRule rule)
+    {
+        if (rule.Action != ChaosAction.Bounce)
+        {
+            return rule.Bounce is null ? null : "Bounce is only for rules with Action bounce";
+        }
+
+        if (rule.Stage is not (ChaosStage.Mail or ChaosStage.Rcpt or ChaosStage.Data or ChaosStage.DataEnd))
+        {
+            return "a bounce rule needs Stage mail, rcpt, data or data-end";
+        }
+
+        return rule.Bounce?.Status is { } status && !StatusPattern().IsMatch(status)
+            ? $"Bounce.Status '{status}' is not an RFC 3463 status (class.subject.detail, e.g. 5.1.1)"
+            : null;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^[245]\.\d{1,3}\.\d{1,3}$")]
+    private static partial System.Text.RegularExpressions.Regex StatusPattern();
 }

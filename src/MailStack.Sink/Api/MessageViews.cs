@@ -27,8 +27,16 @@ internal static class MessageViews
         var s = stored.Summary;
         return new MessageDetail(
             stored.Id, s.MessageId, s.From, s.To, s.Cc, s.Bcc, s.ReplyTo, s.ReturnPath, s.Subject, s.Date,
-            stored.Tags, stored.Username ?? "", message.TextBody ?? "", message.HtmlBody ?? "", stored.Raw.Length, inline, attachments);
+            stored.Tags, stored.Username ?? "", message.TextBody ?? "", message.HtmlBody ?? "", stored.Raw.Length, inline, attachments,
+            EnvelopeView(stored.Envelope));
     }
+
+    /// <summary>The SMTP envelope with its DSN parameters (ext), in the protocol's keywords.</summary>
+    public static SmtpEnvelope EnvelopeView(Envelope envelope) => new(
+        envelope.From,
+        envelope.Dsn.Return switch { DsnReturn.Full => "FULL", DsnReturn.Headers => "HDRS", _ => null },
+        envelope.Dsn.EnvelopeId,
+        [.. envelope.Recipients.Select(address => envelope.Dsn.For(address)).Select(r => new EnvelopeRecipient(r.Address, r.NotifyText, r.OriginalRecipient))]);
 
     /// <summary>Every leaf MIME part with its IMAP-style part ID ("1", "2.1", …).</summary>
     public static IEnumerable<(string PartId, MimePart Part)> Parts(MimeMessage message)

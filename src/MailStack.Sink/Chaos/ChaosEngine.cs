@@ -6,7 +6,11 @@ using Microsoft.Extensions.Options;
 namespace MailStack.Sink.Chaos;
 
 /// <summary>What a session must do at a stage instead of (or before) its normal behaviour.</summary>
-public sealed record ChaosDecision(ChaosAction Action, string? Reply, TimeSpan Delay);
+public sealed record ChaosDecision(ChaosAction Action, string? Reply, TimeSpan Delay)
+{
+    /// <summary>For <see cref="ChaosAction.Bounce"/>: the report to send (after <see cref="Delay"/>).</summary>
+    public ChaosBounce? Bounce { get; init; }
+}
 
 /// <summary>
 /// Decides, per SMTP stage, whether to inject a fault. All randomness comes from one seeded
@@ -95,7 +99,7 @@ public sealed class ChaosEngine
                     continue;
                 }
 
-                return new ChaosDecision(rule.Action, FormatReply(rule), TimeSpan.FromMilliseconds(rule.DelayMilliseconds));
+                return new ChaosDecision(rule.Action, FormatReply(rule), TimeSpan.FromMilliseconds(rule.DelayMilliseconds)) { Bounce = rule.Bounce };
             }
 
             return null;

@@ -24,6 +24,8 @@ public static class ChaosPresets
         [
             new ChaosRule { Stage = ChaosStage.Rcpt, Code = 550, EnhancedCode = "5.1.1", Text = "Chaos: mailbox unavailable", AddressPattern = "@reject\\." },
             new ChaosRule { Stage = ChaosStage.Rcpt, Code = 451, EnhancedCode = "4.3.0", Text = "Chaos: temporary failure", AddressPattern = "@tempfail\\." },
+            new ChaosRule { Stage = ChaosStage.Rcpt, Action = ChaosAction.Bounce, Bounce = new() { Type = BounceType.Hard }, AddressPattern = "@bounce-hard\\." },
+            new ChaosRule { Stage = ChaosStage.Rcpt, Action = ChaosAction.Bounce, Bounce = new() { Type = BounceType.Soft }, AddressPattern = "@bounce-soft\\." },
         ],
         _ => throw new ArgumentException($"unknown chaos preset '{preset}'; known: {string.Join(", ", Names)}"),
     };

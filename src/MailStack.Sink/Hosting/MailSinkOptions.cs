@@ -1,4 +1,5 @@
 using MailStack.Sink.Client;
+using MailStack.Sink.Bounces;
 using MailStack.Sink.Chaos;
 
 namespace MailStack.Sink.Hosting;
@@ -16,6 +17,9 @@ public sealed class MailSinkOptions
 
     /// <summary>Fault injection active from start-up (the API can change it later).</summary>
     public ChaosSettings Chaos { get; set; } = new();
+
+    /// <summary>Where the reports of the chaos action <c>bounce</c> go.</summary>
+    public BounceOptions Bounce { get; set; } = new();
 
     /// <summary>How long a stop may take before open sessions are aborted.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(5);

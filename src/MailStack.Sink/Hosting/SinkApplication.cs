@@ -1,6 +1,7 @@
 using MailStack.Sink.Client;
 using System.Net;
 using MailStack.Sink.Api;
+using MailStack.Sink.Bounces;
 using MailStack.Sink.Chaos;
 using MailStack.Sink.Smtp;
 using MailStack.Sink.Storage;
@@ -39,6 +40,8 @@ public static class SinkApplication
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<MessageStore>();
         builder.Services.AddSingleton<ChaosEngine>();
+        builder.Services.AddSingleton<BounceScheduler>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<BounceScheduler>());
         builder.Services.AddSingleton<SinkCertificate>();
         builder.Services.AddSingleton<SinkEndpoints>();
         builder.Services.AddSingleton<SmtpConnectionHandler>();

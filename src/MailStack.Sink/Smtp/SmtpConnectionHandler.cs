@@ -1,3 +1,4 @@
+using MailStack.Sink.Bounces;
 using MailStack.Sink.Chaos;
 using MailStack.Sink.Hosting;
 using MailStack.Sink.Storage;
@@ -14,6 +15,7 @@ namespace MailStack.Sink.Smtp;
 internal sealed class SmtpConnectionHandler(
     MessageStore store,
     ChaosEngine chaos,
+    BounceScheduler bounces,
     SinkCertificate certificate,
     IOptions<MailSinkOptions> options,
     IHostApplicationLifetime lifetime,
@@ -28,6 +30,7 @@ internal sealed class SmtpConnectionHandler(
         var session = new SmtpSession(connection.Transport.Input, stream, isTls, options.Value.Smtp, store, chaos, certificate, logger)
         {
             RemoteEndPoint = connection.RemoteEndPoint?.ToString() ?? "?",
+            Bounces = bounces,
         };
         await session.RunAsync(ending.Token);
     }

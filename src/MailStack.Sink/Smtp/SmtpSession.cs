@@ -6,6 +6,7 @@ using System.Security.Authentication;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
+using MailStack.Sink.Bounces;
 using MailStack.Sink.Chaos;
 using MailStack.Sink.Hosting;
 using MailStack.Sink.Storage;
@@ -56,6 +57,13 @@ internal sealed partial class SmtpSession
     private readonly List<string> _recipients = [];
     private int _consecutiveErrors;
 
+    // RFC 3461 parameters of the transaction, and the bounces chaos ordered for it (kept past the
+    // reset at DATA so a data-end rule still counts; cleared by the next MAIL).
+    private DsnReturn? _dsnReturn;
+    private string? _envelopeId;
+    private readonly List<RecipientDsn> _recipientDsn = [];
+    private readonly List<BounceOrder> _bounceOrders = [];
+
     /// <param name="input">Reads the connection; for a plain connection Kestrel's own pipe (no extra copy).</param>
     /// <param name="stream">Writes the connection, and carries TLS after STARTTLS.</param>
     public SmtpSession(PipeReader input, Stream stream, bool isTls, SmtpOptions options, MessageStore store, ChaosEngine chaos, SinkCertificate certificate, ILogger logger)
@@ -75,6 +83,9 @@ internal sealed partial class SmtpSession
     }
 
     public string RemoteEndPoint { get; init; } = "";
+
+    /// <summary>Where bounce orders of the chaos engine go once their message is stored.</summary>
+    public BounceScheduler? Bounces { get; init; }
 
     /// <summary>Runs the dialogue until QUIT, disconnect, timeout or <paramref name="cancellationToken"/> (shutdown).</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -195,6 +206,7 @@ internal sealed partial class SmtpSession
             "SMTPUTF8",
             "PIPELINING",
             "ENHANCEDSTATUSCODES",
+            "DSN",
         };
         if (!_isTls && _certificate.Certificate is not null)
         {
@@ -425,21 +437,20 @@ internal sealed partial class SmtpSession
             return await ErrorAsync("501 5.5.4 Syntax: MAIL FROM:<address>", cancellationToken);
         }
 
-        foreach (var parameter in parameters)
+        if (EsmtpParameters.ParseMail(parameters, _options.MaxMessageSize, out var ret, out var envelopeId) is { } invalid)
         {
-            if (parameter.StartsWith("SIZE=", StringComparison.OrdinalIgnoreCase)
-                && long.TryParse(parameter.AsSpan(5), out var declared) && declared > _options.MaxMessageSize)
-            {
-                return await ErrorAsync("552 5.3.4 Error: message size exceeds fixed maximum message size", cancellationToken);
-            }
+            return await ErrorAsync(invalid, cancellationToken);
         }
 
+        _bounceOrders.Clear();
         if (await ChaosAsync(ChaosStage.Mail, address, cancellationToken) is { } injected)
         {
             return await ReplyInjectedAsync(injected, cancellationToken);
         }
 
         _mailFrom = address;
+        _dsnReturn = ret;
+        _envelopeId = envelopeId;
         _state = SmtpState.MailFrom;
         return await OkAsync("250 2.1.0 Ok", cancellationToken);
     }
@@ -451,9 +462,14 @@ internal sealed partial class SmtpSession
             return await ErrorAsync("503 5.5.1 Error: need MAIL command", cancellationToken);
         }
 
-        if (!TryParsePath(argument, "TO:", out var address, out _) || address.Length == 0)
+        if (!TryParsePath(argument, "TO:", out var address, out var parameters) || address.Length == 0)
         {
             return await ErrorAsync("501 5.5.4 Syntax: RCPT TO:<address>", cancellationToken);
+        }
+
+        if (EsmtpParameters.ParseRcpt(address, parameters, out var dsn) is { } invalid)
+        {
+            return await ErrorAsync(invalid, cancellationToken);
         }
 
         if (_recipients.Count >= _options.MaxRecipients)
@@ -472,6 +488,7 @@ internal sealed partial class SmtpSession
         }
 
         _recipients.Add(address);
+        _recipientDsn.Add(dsn);
         _state = SmtpState.RcptTo;
         return await OkAsync("250 2.1.5 Ok", cancellationToken);
     }
@@ -516,7 +533,7 @@ internal sealed partial class SmtpSession
             return false; // disconnected mid-DATA: nothing is stored
         }
 
-        var envelope = new Envelope(_mailFrom, [.. _recipients]);
+        var envelope = new Envelope(_mailFrom, [.. _recipients]) { Dsn = new EnvelopeDsn(_dsnReturn, _envelopeId, [.. _recipientDsn]) };
         ResetTransaction();
         if (status == DataStatus.TooLarge)
         {
@@ -541,6 +558,12 @@ internal sealed partial class SmtpSession
         activity?.SetTag("mailstack.message.id", stored.Id);
         SmtpTelemetry.MessagesAccepted.Add(1);
         SmtpTelemetry.BytesAccepted.Add(raw.Length);
+        if (_bounceOrders.Count > 0)
+        {
+            Bounces?.Submit(stored, [.. _bounceOrders]);
+            _bounceOrders.Clear();
+        }
+
         return await OkAsync($"250 2.0.0 Ok: queued as {stored.Id}", cancellationToken);
     }
 
@@ -548,6 +571,9 @@ internal sealed partial class SmtpSession
     {
         _mailFrom = "";
         _recipients.Clear();
+        _dsnReturn = null;
+        _envelopeId = null;
+        _recipientDsn.Clear();
         if (_state is SmtpState.MailFrom or SmtpState.RcptTo)
         {
             _state = SmtpState.Ready;
@@ -559,6 +585,13 @@ internal sealed partial class SmtpSession
     {
         if (!_chaos.IsActive || _chaos.Evaluate(stage, address) is not { } decision)
         {
+            return null;
+        }
+
+        if (decision.Action == ChaosAction.Bounce)
+        {
+            // Accepted now; the report follows once the message is stored.
+            _bounceOrders.Add(new BounceOrder(stage == ChaosStage.Rcpt ? address : null, decision.Bounce ?? new ChaosBounce(), decision.Delay));
             return null;
         }
 

@@ -4,7 +4,11 @@ using MimeKit;
 namespace MailStack.Sink.Storage;
 
 /// <summary>The SMTP envelope: what MAIL FROM and RCPT TO said, independent of the headers.</summary>
-public sealed record Envelope(string From, IReadOnlyList<string> Recipients);
+public sealed record Envelope(string From, IReadOnlyList<string> Recipients)
+{
+    /// <summary>The RFC 3461 parameters (RET, ENVID, NOTIFY, ORCPT) the client gave.</summary>
+    public EnvelopeDsn Dsn { get; init; } = EnvelopeDsn.None;
+}
 
 /// <summary>A message as stored: raw bytes (exactly what a client fetches) plus what the list views need.</summary>
 public sealed class StoredMessage
