@@ -42,7 +42,8 @@ public sealed class PythonClientTests
         Assert.Contains("535", output, StringComparison.Ordinal);
     }
 
-    private static async Task<(int ExitCode, string Output)> RunPythonAsync(string[] args)
+    /// <summary>Runs a script of python/ with the system's python3; also used by the imaplib tests.</summary>
+    internal static async Task<(int ExitCode, string Output)> RunPythonAsync(string[] args)
     {
         var start = new ProcessStartInfo("python3")
         {
