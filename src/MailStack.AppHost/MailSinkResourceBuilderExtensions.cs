@@ -2,28 +2,33 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Aspire.Hosting;
 
-/// <summary>A MailStack.Sink instance: one per tenant, each with its own SMTP and HTTP ports.</summary>
+/// <summary>A MailStack.Sink instance: one per tenant, each with its own SMTP, IMAP and HTTP ports.</summary>
 internal static class MailSinkResourceBuilderExtensions
 {
     public const string SmtpEndpointName = "smtp";
+    public const string ImapEndpointName = "imap";
     public const string PurgeCommandName = "purge-messages";
     public const string SettingsSection = "MailStack:Sink";
 
     /// <param name="smtpPort">Fixed SMTP port under <c>dotnet run</c> (tests get random ports).</param>
     /// <param name="httpPort">Fixed HTTP (API and UI) port under <c>dotnet run</c>.</param>
+    /// <param name="imapPort">Fixed IMAP port under <c>dotnet run</c> (each recipient's mailbox for mail clients).</param>
     public static IResourceBuilder<ProjectResource> AddMailSink(
-        this IDistributedApplicationBuilder builder, string name, int smtpPort, int httpPort) =>
+        this IDistributedApplicationBuilder builder, string name, int smtpPort, int httpPort, int imapPort) =>
         builder.AddProject<Projects.MailStack_Sink>(name)
             .WithHttpEndpoint(port: httpPort, name: "http")
             .WithEndpoint(port: smtpPort, name: SmtpEndpointName, scheme: "smtp", env: "Sink__Smtp__Port")
+            .WithEndpoint(port: imapPort, name: ImapEndpointName, scheme: "imap", env: "Sink__Imap__Port")
             .WithUrlForEndpoint("http", url =>
             {
                 url.DisplayText = "Sink API (messages)";
                 url.Url = "/api/v1/messages";
             })
             .WithUrlForEndpoint(SmtpEndpointName, url => url.DisplayText = "SMTP")
+            .WithUrlForEndpoint(ImapEndpointName, url => url.DisplayText = "IMAP (log in as a recipient address)")
             .WithHttpHealthCheck("/health")
             .WithGreetingHealthCheck(SmtpEndpointName, "220 ")
+            .WithGreetingHealthCheck(ImapEndpointName, "* OK")
             .WithPurgeCommand()
             // MailStack:Sink:* → every sink's Sink:* (e.g. Store:MaxMessages for a benchmark).
             .WithSettingsFrom(builder.Configuration.GetSection(SettingsSection), "Sink");
