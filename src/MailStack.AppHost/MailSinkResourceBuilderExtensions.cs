@@ -2,18 +2,24 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Aspire.Hosting;
 
-/// <summary>A MailStack.Sink instance: one per tenant, each with its own SMTP and HTTP ports.</summary>
+/// <summary>A MailStack.Sink instance: one per tenant, each with its own SMTP, IMAP and HTTP ports.</summary>
 internal static class MailSinkResourceBuilderExtensions
 {
     public const string SmtpEndpointName = "smtp";
+    public const string ImapEndpointName = "imap";
     public const string PurgeCommandName = "purge-messages";
     public const string SettingsSection = "MailStack:Sink";
 
     /// <param name="smtpPort">Fixed SMTP port under <c>dotnet run</c> (tests get random ports).</param>
     /// <param name="httpPort">Fixed HTTP (API and UI) port under <c>dotnet run</c>.</param>
+    /// <param name="imapPort">
+    /// Fixed IMAP port under <c>dotnet run</c> (each recipient's mailbox for mail clients); without one the sink's
+    /// IMAP listener takes a free port and is not published (the fault sinks need none).
+    /// </param>
     public static IResourceBuilder<ProjectResource> AddMailSink(
-        this IDistributedApplicationBuilder builder, string name, int smtpPort, int httpPort) =>
-        builder.AddProject<Projects.MailStack_Sink>(name)
+        this IDistributedApplicationBuilder builder, string name, int smtpPort, int httpPort, int? imapPort = null)
+    {
+        var sink = builder.AddProject<Projects.MailStack_Sink>(name)
             .WithHttpEndpoint(port: httpPort, name: "http")
             .WithEndpoint(port: smtpPort, name: SmtpEndpointName, scheme: "smtp", env: "Sink__Smtp__Port")
             .WithUrlForEndpoint("http", url =>
@@ -34,6 +40,12 @@ internal static class MailSinkResourceBuilderExtensions
             .WithPurgeCommand()
             // MailStack:Sink:* → every sink's Sink:* (e.g. Store:MaxMessages for a benchmark).
             .WithSettingsFrom(builder.Configuration.GetSection(SettingsSection), "Sink");
+        return imapPort is { } port
+            ? sink.WithEndpoint(port: port, name: ImapEndpointName, scheme: "imap", env: "Sink__Imap__Port")
+                .WithUrlForEndpoint(ImapEndpointName, url => url.DisplayText = "IMAP (log in as a recipient address)")
+                .WithGreetingHealthCheck(ImapEndpointName, "* OK")
+            : sink.WithEnvironment("Sink__Imap__Port", "0");
+    }
 
     /// <summary>
     /// Bounces like a real MTA: the <c>address_rules</c> chaos preset (<c>@bounce-hard.</c>, <c>@bounce-soft.</c>,

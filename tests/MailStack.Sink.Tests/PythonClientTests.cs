@@ -42,6 +42,7 @@ public sealed class PythonClientTests
         Assert.Contains("535", output, StringComparison.Ordinal);
     }
 
+    /// <summary>Runs a script of python/ with the system's python3; also used by the imaplib tests.</summary>
     internal static async Task<(int ExitCode, string Output)> RunPythonAsync(string[] args)
     {
         var start = new ProcessStartInfo("python3")

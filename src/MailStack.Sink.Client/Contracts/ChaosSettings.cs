@@ -9,7 +9,7 @@ public sealed class ChaosTrigger
     public int Probability { get; set; }
 }
 
-/// <summary>Where in an SMTP session a rule applies.</summary>
+/// <summary>Where in an SMTP (or IMAP: the <c>Imap*</c> stages) session a rule applies.</summary>
 public enum ChaosStage
 {
     Connect,
@@ -19,6 +19,15 @@ public enum ChaosStage
     Rcpt,
     Data,
     DataEnd,
+
+    /// <summary>IMAP LOGIN / AUTHENTICATE (JSON "imap-login"; the address is the user).</summary>
+    ImapLogin,
+
+    /// <summary>IMAP SELECT / EXAMINE (JSON "imap-select"; the address is the user).</summary>
+    ImapSelect,
+
+    /// <summary>IMAP FETCH / UID FETCH (JSON "imap-fetch"; the address is the user).</summary>
+    ImapFetch,
 }
 
 /// <summary>What a matching rule does.</summary>

@@ -21,6 +21,8 @@ public sealed class MailSink : IAsyncDisposable
         var endpoints = app.Services.GetRequiredService<SinkEndpoints>();
         SmtpEndPoint = endpoints.SmtpEndPoint!;
         SmtpsEndPoint = endpoints.SmtpsEndPoint;
+        ImapEndPoint = endpoints.ImapEndPoint;
+        ImapsEndPoint = endpoints.ImapsEndPoint;
         ApiUri = new Uri($"http://{endpoints.HttpEndPoint}/");
     }
 
@@ -28,6 +30,14 @@ public sealed class MailSink : IAsyncDisposable
 
     /// <summary>Implicit-TLS port when <see cref="SmtpOptions.TlsPort"/> was set.</summary>
     public IPEndPoint? SmtpsEndPoint { get; }
+
+    /// <summary>IMAP (plain/STARTTLS); null when <see cref="ImapOptions.Port"/> is null.</summary>
+    public IPEndPoint? ImapEndPoint { get; }
+
+    /// <summary>Implicit-TLS IMAP when <see cref="ImapOptions.TlsPort"/> was set.</summary>
+    public IPEndPoint? ImapsEndPoint { get; }
+
+    public int ImapPort => ImapEndPoint?.Port ?? throw new InvalidOperationException("IMAP is turned off (Imap:Port is null)");
 
     public string Host => SmtpEndPoint.Address.ToString();
 
@@ -44,11 +54,15 @@ public sealed class MailSink : IAsyncDisposable
 
     public ChaosEngine Chaos => _app.Services.GetRequiredService<ChaosEngine>();
 
+    /// <summary>The IMAP view of the store: accounts, folders, UIDs (e.g. to change a UIDVALIDITY).</summary>
+    public MailboxDirectory Mailboxes => _app.Services.GetRequiredService<MailboxDirectory>();
+
     public static async Task<MailSink> StartAsync(MailSinkOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new MailSinkOptions();
         options.Smtp.Port = options.Smtp.Port == new SmtpOptions().Port ? 0 : options.Smtp.Port;
         options.Http.Port = options.Http.Port == new HttpOptions().Port ? 0 : options.Http.Port;
+        options.Imap.Port = options.Imap.Port == new ImapOptions().Port ? 0 : options.Imap.Port;
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {

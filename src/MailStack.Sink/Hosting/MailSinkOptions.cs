@@ -13,6 +13,9 @@ public sealed class MailSinkOptions
 
     public HttpOptions Http { get; set; } = new();
 
+    /// <summary>The IMAP side: every recipient's mailbox for mail clients.</summary>
+    public ImapOptions Imap { get; set; } = new();
+
     public StoreOptions Store { get; set; } = new();
 
     /// <summary>Fault injection active from start-up (the API can change it later).</summary>

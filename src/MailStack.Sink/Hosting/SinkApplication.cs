@@ -3,6 +3,7 @@ using System.Net;
 using MailStack.Sink.Api;
 using MailStack.Sink.Bounces;
 using MailStack.Sink.Chaos;
+using MailStack.Sink.Imap;
 using MailStack.Sink.Smtp;
 using MailStack.Sink.Storage;
 using MailStack.Sink.Ui;
@@ -21,11 +22,19 @@ public sealed class SinkEndpoints
 
     internal ListenOptions? Smtps { get; set; }
 
+    internal ListenOptions? Imap { get; set; }
+
+    internal ListenOptions? Imaps { get; set; }
+
     public IPEndPoint? HttpEndPoint => Http?.IPEndPoint;
 
     public IPEndPoint? SmtpEndPoint => Smtp?.IPEndPoint;
 
     public IPEndPoint? SmtpsEndPoint => Smtps?.IPEndPoint;
+
+    public IPEndPoint? ImapEndPoint => Imap?.IPEndPoint;
+
+    public IPEndPoint? ImapsEndPoint => Imaps?.IPEndPoint;
 }
 
 /// <summary>
@@ -45,6 +54,8 @@ public static class SinkApplication
         builder.Services.AddSingleton<SinkCertificate>();
         builder.Services.AddSingleton<SinkEndpoints>();
         builder.Services.AddSingleton<SmtpConnectionHandler>();
+        builder.Services.AddSingleton<MailboxDirectory>();
+        builder.Services.AddSingleton<ImapConnectionHandler>();
         builder.Services.ConfigureHttpJsonOptions(json => SinkJson.Configure(json.SerializerOptions));
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout);
 
@@ -69,6 +80,8 @@ public static class SinkApplication
                 });
             }
 
+            ListenImap(kestrel, options, endpoints, certificate);
+
             // Listening in code overrides ASPNETCORE_URLS, so the HTTP URLs are bound here too.
             var urls = httpUrls is { Count: > 0 } ? httpUrls : [$"http://127.0.0.1:{options.Http.Port}"];
             foreach (var url in urls)
@@ -92,6 +105,30 @@ public static class SinkApplication
         return builder;
     }
 
+    /// <summary>IMAP (plain/STARTTLS) and IMAPS, on the SMTP side's address and certificate.</summary>
+    private static void ListenImap(KestrelServerOptions kestrel, MailSinkOptions options, SinkEndpoints endpoints, SinkCertificate certificate)
+    {
+        var address = IPAddress.Parse(options.Smtp.ListenAddress);
+        if (options.Imap.Port is { } port)
+        {
+            kestrel.Listen(address, port, listen =>
+            {
+                endpoints.Imap = listen;
+                listen.UseConnectionHandler<ImapConnectionHandler>();
+            });
+        }
+
+        if (options.Imap.TlsPort is { } tlsPort && certificate.Certificate is { } cert)
+        {
+            kestrel.Listen(address, tlsPort, listen =>
+            {
+                endpoints.Imaps = listen;
+                listen.UseHttps(cert);
+                listen.UseConnectionHandler<ImapConnectionHandler>();
+            });
+        }
+    }
+
     public static WebApplication MapMailSink(this WebApplication app)
     {
         app.MapMessagesApi();
@@ -100,6 +137,7 @@ public static class SinkApplication
         app.MapEventsApi();
         app.MapMailboxesApi();
         app.MapMailSinkUi();
+        app.MapImapApi();
         app.MapFallback((HttpContext context) => Results.NotFound(new ApiError($"no route {context.Request.Method} {context.Request.Path}")));
         return app;
     }

@@ -103,6 +103,8 @@ public sealed class AppModelTests
         Assert.Equal(8025, PortOf("sink-tenant1", "http"));
         Assert.Equal(1026, PortOf("sink-tenant2", "smtp"));
         Assert.Equal(8026, PortOf("sink-tenant2", "http"));
+        Assert.Equal(1143, PortOf("sink-tenant1", "imap"));
+        Assert.Equal(1144, PortOf("sink-tenant2", "imap"));
         Assert.Equal(8000, PortOf("proxy", "http"));
     }
 

@@ -1,0 +1,9 @@
+namespace MailStack.Sink.Imap;
+
+/// <summary>The result of a tagged command.</summary>
+internal enum ImapStatus
+{
+    Ok,
+    No,
+    Bad,
+}

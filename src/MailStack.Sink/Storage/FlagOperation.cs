@@ -1,0 +1,9 @@
+namespace MailStack.Sink.Storage;
+
+/// <summary>How STORE combines the given flags with an entry's flags.</summary>
+public enum FlagOperation
+{
+    Replace,
+    Add,
+    Remove,
+}
