@@ -37,6 +37,7 @@ public static class SinkApplication
         builder.Services.AddSingleton(Options.Create(options));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<MessageStore>();
+        builder.Services.AddSingleton<TagCatalog>();
         builder.Services.AddSingleton<ChaosEngine>();
         builder.Services.AddSingleton<SinkCertificate>();
         builder.Services.AddSingleton<SinkEndpoints>();
@@ -91,10 +92,12 @@ public static class SinkApplication
     public static WebApplication MapMailSink(this WebApplication app)
     {
         app.MapMessagesApi();
+        app.MapSendApi();
+        app.MapTagsApi();
         app.MapChaosApi();
         app.MapInfoApi();
         app.MapEventsApi();
-        app.MapFallback((HttpContext context) => Results.NotFound(new ApiError($"no route {context.Request.Method} {context.Request.Path}")));
+        app.MapFallback(() => ApiResults.NotFound());
         return app;
     }
 }

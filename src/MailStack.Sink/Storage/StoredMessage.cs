@@ -4,12 +4,17 @@ using MimeKit;
 namespace MailStack.Sink.Storage;
 
 /// <summary>The SMTP envelope: what MAIL FROM and RCPT TO said, independent of the headers.</summary>
-public sealed record Envelope(string From, IReadOnlyList<string> Recipients);
+public sealed record Envelope(string From, IReadOnlyList<string> Recipients)
+{
+    /// <summary>The name the client gave in HELO/EHLO (MailHog shows it as <c>Raw.Helo</c>); empty for the send API.</summary>
+    public string Helo { get; init; } = "";
+}
 
 /// <summary>A message as stored: raw bytes (exactly what a client fetches) plus what the list views need.</summary>
 public sealed class StoredMessage
 {
     private volatile bool _read;
+    private volatile IReadOnlyList<string> _tags;
     private string? _searchText;
 
     internal StoredMessage(string id, long sequence, Envelope envelope, DateTimeOffset received, byte[] raw, MessageSummaryFields summary, string? username)
@@ -21,6 +26,7 @@ public sealed class StoredMessage
         Raw = raw;
         Summary = summary;
         Username = username;
+        _tags = summary.Tags ?? [];
     }
 
     public string Id { get; }
@@ -39,7 +45,12 @@ public sealed class StoredMessage
     /// <summary>The SMTP AUTH user that sent it, if any.</summary>
     public string? Username { get; }
 
-    public IReadOnlyList<string> Tags { get; init; } = [];
+    /// <summary>Mailpit tags, sorted; replaced as a whole (see <c>MessageTags</c>) so readers never see a half-made list.</summary>
+    public IReadOnlyList<string> Tags
+    {
+        get => _tags;
+        set => _tags = value;
+    }
 
     public bool Read
     {
@@ -80,4 +91,5 @@ public sealed record MessageSummaryFields(
     DateTimeOffset Date,
     int AttachmentCount,
     string Snippet,
-    string? TraceParent = null);
+    string? TraceParent = null,
+    IReadOnlyList<string>? Tags = null);
