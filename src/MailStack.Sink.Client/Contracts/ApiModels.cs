@@ -62,7 +62,8 @@ public sealed record DeleteRequest(IReadOnlyList<string>? IDs);
 
 public sealed record SetReadRequest(IReadOnlyList<string>? IDs, bool Read, string? Search = null);
 
-public sealed record InfoResponse(string Version, string Database, long DatabaseSize, int Messages, int Unread, IReadOnlyList<string> Tags, RuntimeStats RuntimeStats);
+/// <summary>Mailpit's AppInformation; Tags counts the messages carrying each tag.</summary>
+public sealed record InfoResponse(string Version, string LatestVersion, string Database, long DatabaseSize, int Messages, int Unread, IReadOnlyDictionary<string, int> Tags, RuntimeStats RuntimeStats);
 
 public sealed record RuntimeStats(long Uptime, long Memory, long MessagesDeleted, long SMTPAccepted, long SMTPAcceptedSize, long SMTPRejected, long SMTPIgnored);
 

@@ -1,7 +1,10 @@
 using MailStack.Sink.Client;
 using System.Net;
 using MailStack.Sink.Api;
+using MailStack.Sink.Api.MailHog;
 using MailStack.Sink.Chaos;
+using MailStack.Sink.LinkCheck;
+using MailStack.Sink.Relay;
 using MailStack.Sink.Smtp;
 using MailStack.Sink.Storage;
 using Microsoft.AspNetCore.Connections;
@@ -38,6 +41,8 @@ public static class SinkApplication
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<MessageStore>();
         builder.Services.AddSingleton<TagCatalog>();
+        builder.Services.AddSingleton<MessageRelay>();
+        builder.Services.AddSingleton<LinkChecker>();
         builder.Services.AddSingleton<ChaosEngine>();
         builder.Services.AddSingleton<SinkCertificate>();
         builder.Services.AddSingleton<SinkEndpoints>();
@@ -94,6 +99,11 @@ public static class SinkApplication
         app.MapMessagesApi();
         app.MapSendApi();
         app.MapTagsApi();
+        app.MapViewApi();
+        app.MapThumbnailApi();
+        app.MapReleaseApi();
+        app.MapLinkCheckApi();
+        app.MapMailHogApi();
         app.MapChaosApi();
         app.MapInfoApi();
         app.MapEventsApi();

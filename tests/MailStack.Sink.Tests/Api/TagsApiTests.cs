@@ -39,6 +39,9 @@ public sealed class TagsApiTests : IAsyncLifetime
         Assert.Equal("application/json", tags.MediaType);
         Assert.Equal("""["Billing","news","urgent","weekly"]""", tags.Text);
         Assert.Equal(["tagged"], (await Subjects("tag:billing")));
+
+        var info = (await GetAsync(_http, "api/v1/info")).Json;
+        Assert.Equal("""{"Billing":1,"news":1,"urgent":1,"weekly":1}""", info["Tags"]!.ToJsonString());
         Assert.Equal(["untagged"], (await Subjects("-tag:urgent")));
     }
 
