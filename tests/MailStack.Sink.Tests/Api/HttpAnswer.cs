@@ -25,7 +25,7 @@ public sealed record HttpAnswer(HttpStatusCode Status, string? ContentType, stri
         return new HttpAnswer(
             response.StatusCode,
             response.Content.Headers.ContentType?.ToString(),
-            response.Content.Headers.ContentDisposition?.ToString(),
+            response.Content.Headers.TryGetValues("Content-Disposition", out var disposition) ? string.Join(", ", disposition) : null,
             await response.Content.ReadAsByteArrayAsync(SinkTestKit.Cancellation));
     }
 
