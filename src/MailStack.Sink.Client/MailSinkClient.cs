@@ -111,6 +111,13 @@ public sealed partial class MailSinkClient : IDisposable
         return (await ReadAsync<SendResponse>(response, cancellationToken)).ID;
     }
 
+    /// <summary>Relays a stored message to the sink's release server (Mailpit's release), addressed to <paramref name="to"/>.</summary>
+    public async Task ReleaseAsync(string id, IReadOnlyList<string> to, CancellationToken cancellationToken = default)
+    {
+        using var response = await _http.PostAsJsonAsync($"api/v1/message/{Uri.EscapeDataString(id)}/release", new ReleaseRequest(to), SinkJson.Options, cancellationToken);
+        await EnsureSuccessAsync(response, cancellationToken);
+    }
+
     /// <summary>Every tag in use, sorted.</summary>
     public async Task<IReadOnlyList<string>> GetTagsAsync(CancellationToken cancellationToken = default)
     {

@@ -10,30 +10,15 @@ namespace MailStack.Sink.Tests.Api;
 /// The audited Mailpit v1 routes answer as Mailpit's handlers (server/apiv1): status codes,
 /// content types and bodies, errors included.
 /// </summary>
-public sealed class MailpitRouteTests : IAsyncLifetime
+public sealed class MailpitRouteTests : SinkApiTest
 {
-    private MailSink _sink = null!;
-    private HttpClient _http = null!;
-
-    public async ValueTask InitializeAsync()
-    {
-        _sink = await StartSinkAsync();
-        _http = new HttpClient { BaseAddress = _sink.ApiUri };
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _http.Dispose();
-        await _sink.DisposeAsync();
-    }
-
     [Theory]
     [InlineData("GET", "api/v1/search")]
     [InlineData("GET", "api/v1/search?query=%20%20")]
     [InlineData("DELETE", "api/v1/search")]
     public async Task A_search_without_a_query_is_400_no_search_query(string method, string url)
     {
-        var answer = await SendAsync(_http, new HttpMethod(method), url);
+        var answer = await SendAsync(Http, new HttpMethod(method), url);
         Assert.Equal(HttpStatusCode.BadRequest, answer.Status);
         Assert.Equal("text/plain", answer.ContentType);
         Assert.Equal("Error: no search query", answer.Text);
@@ -42,36 +27,36 @@ public sealed class MailpitRouteTests : IAsyncLifetime
     [Fact]
     public async Task Changes_answer_text_plain_ok()
     {
-        await SendAsync(_sink, NewMessage("one@example.test", "one"));
-        await SendAsync(_sink, NewMessage("two@example.test", "two"));
-        var ids = _sink.Store.Snapshot().Select(m => m.Id).ToList();
+        await SendAsync(Sink, NewMessage("one@example.test", "one"));
+        await SendAsync(Sink, NewMessage("two@example.test", "two"));
+        var ids = Sink.Store.Snapshot().Select(m => m.Id).ToList();
 
-        var read = await SendAsync(_http, HttpMethod.Put, "api/v1/messages", $$"""{"IDs":["{{ids[0]}}"],"Read":true}""");
+        var read = await SendAsync(Http, HttpMethod.Put, "api/v1/messages", $$"""{"IDs":["{{ids[0]}}"],"Read":true}""");
         AssertOk(read);
-        Assert.True(_sink.Store.Find(ids[0])!.Read);
-        Assert.False(_sink.Store.Find(ids[1])!.Read);
+        Assert.True(Sink.Store.Find(ids[0])!.Read);
+        Assert.False(Sink.Store.Find(ids[1])!.Read);
 
-        AssertOk(await SendAsync(_http, HttpMethod.Delete, "api/v1/search?query=subject:one"));
-        Assert.Equal([ids[0]], _sink.Store.Snapshot().Select(m => m.Id));
+        AssertOk(await SendAsync(Http, HttpMethod.Delete, "api/v1/search?query=subject:one"));
+        Assert.Equal([ids[0]], Sink.Store.Snapshot().Select(m => m.Id));
 
-        AssertOk(await SendAsync(_http, HttpMethod.Delete, "api/v1/messages", """{"IDs":["not-there"]}"""));
-        AssertOk(await SendAsync(_http, HttpMethod.Delete, "api/v1/messages"));
-        Assert.Equal(0, _sink.Store.Count);
+        AssertOk(await SendAsync(Http, HttpMethod.Delete, "api/v1/messages", """{"IDs":["not-there"]}"""));
+        AssertOk(await SendAsync(Http, HttpMethod.Delete, "api/v1/messages"));
+        Assert.Equal(0, Sink.Store.Count);
     }
 
     [Fact]
     public async Task Read_status_by_search_and_for_all_and_never_both_ways()
     {
-        await SendAsync(_sink, NewMessage("a@example.test", "alpha"));
-        await SendAsync(_sink, NewMessage("b@example.test", "beta"));
+        await SendAsync(Sink, NewMessage("a@example.test", "alpha"));
+        await SendAsync(Sink, NewMessage("b@example.test", "beta"));
 
-        AssertOk(await SendAsync(_http, HttpMethod.Put, "api/v1/messages", """{"Search":"subject:alpha","Read":true}"""));
-        Assert.Equal(["alpha"], _sink.Store.Snapshot().Where(m => m.Read).Select(m => m.Summary.Subject));
+        AssertOk(await SendAsync(Http, HttpMethod.Put, "api/v1/messages", """{"Search":"subject:alpha","Read":true}"""));
+        Assert.Equal(["alpha"], Sink.Store.Snapshot().Where(m => m.Read).Select(m => m.Summary.Subject));
 
-        AssertOk(await SendAsync(_http, HttpMethod.Put, "api/v1/messages", """{"Read":true}"""));
-        Assert.All(_sink.Store.Snapshot(), m => Assert.True(m.Read));
+        AssertOk(await SendAsync(Http, HttpMethod.Put, "api/v1/messages", """{"Read":true}"""));
+        Assert.All(Sink.Store.Snapshot(), m => Assert.True(m.Read));
 
-        var both = await SendAsync(_http, HttpMethod.Put, "api/v1/messages", """{"IDs":["x"],"Search":"alpha","Read":false}""");
+        var both = await SendAsync(Http, HttpMethod.Put, "api/v1/messages", """{"IDs":["x"],"Search":"alpha","Read":false}""");
         Assert.Equal(HttpStatusCode.BadRequest, both.Status);
         Assert.Equal("text/plain", both.ContentType);
         Assert.Equal("You may specify either IDs or a search query, not both", both.Text);
@@ -85,7 +70,7 @@ public sealed class MailpitRouteTests : IAsyncLifetime
     [InlineData("api/v1/no-such-route")]
     public async Task Unknown_ids_and_routes_are_404_page_not_found(string url)
     {
-        var answer = await GetAsync(_http, url);
+        var answer = await GetAsync(Http, url);
         Assert.Equal(HttpStatusCode.NotFound, answer.Status);
         Assert.Equal("text/plain", answer.ContentType);
         Assert.Equal("404 page not found", answer.Text);
@@ -100,10 +85,10 @@ public sealed class MailpitRouteTests : IAsyncLifetime
     {
         if (url.Contains("query", StringComparison.Ordinal))
         {
-            await SendAsync(_sink, NewMessage("a@example.test", "something"));
+            await SendAsync(Sink, NewMessage("a@example.test", "something"));
         }
 
-        var answer = await GetAsync(_http, url);
+        var answer = await GetAsync(Http, url);
         Assert.Equal(HttpStatusCode.NotFound, answer.Status);
         Assert.Equal("text/plain", answer.MediaType);
         Assert.Equal("Message not found", answer.Text);
@@ -112,13 +97,13 @@ public sealed class MailpitRouteTests : IAsyncLifetime
     [Fact]
     public async Task Latest_works_on_headers_raw_and_parts_too()
     {
-        await SendAsync(_sink, NewMessage("a@example.test", "older"));
-        await SendAsync(_sink, NewMessage("b@example.test", "newer"));
-        var newest = _sink.Store.Snapshot()[0];
+        await SendAsync(Sink, NewMessage("a@example.test", "older"));
+        await SendAsync(Sink, NewMessage("b@example.test", "newer"));
+        var newest = Sink.Store.Snapshot()[0];
 
-        Assert.Equal("""["newer"]""", (await GetAsync(_http, "api/v1/message/latest/headers")).Json["Subject"]!.ToJsonString());
-        Assert.Equal(newest.Raw, (await GetAsync(_http, "api/v1/message/latest/raw")).Bytes);
-        Assert.Equal("older", (await GetAsync(_http, "api/v1/message/latest?query=to:a@example.test")).Json["Subject"]!.GetValue<string>());
+        Assert.Equal("""["newer"]""", (await GetAsync(Http, "api/v1/message/latest/headers")).Json["Subject"]!.ToJsonString());
+        Assert.Equal(newest.Raw, (await GetAsync(Http, "api/v1/message/latest/raw")).Bytes);
+        Assert.Equal("older", (await GetAsync(Http, "api/v1/message/latest?query=to:a@example.test")).Json["Subject"]!.GetValue<string>());
     }
 
     [Fact]
@@ -128,7 +113,7 @@ public sealed class MailpitRouteTests : IAsyncLifetime
             + "X-custom-HEADER: first\r\nx-custom-header: second,\r\n\tfolded\r\nMessage-ID: <m1@example.test>\r\n\r\nbody\r\n";
         await SendRawAsync(raw);
 
-        var headers = (await GetAsync(_http, "api/v1/message/latest/headers")).Json.AsObject();
+        var headers = (await GetAsync(Http, "api/v1/message/latest/headers")).Json.AsObject();
         Assert.Equal(["From", "Message-Id", "Return-Path", "Subject", "To", "X-Custom-Header"], headers.Select(h => h.Key));
         Assert.Equal(["first", "second, folded"], Values(headers["X-Custom-Header"]!));
         Assert.Equal(["=?UTF-8?B?w6ljaG8=?="], Values(headers["Subject"]!));
@@ -138,16 +123,16 @@ public sealed class MailpitRouteTests : IAsyncLifetime
     [Fact]
     public async Task Raw_is_text_plain_and_dl_1_makes_it_a_download()
     {
-        await SendAsync(_sink, NewMessage("a@example.test", "raw"));
-        var id = _sink.Store.Snapshot()[0].Id;
+        await SendAsync(Sink, NewMessage("a@example.test", "raw"));
+        var id = Sink.Store.Snapshot()[0].Id;
 
-        var inline = await GetAsync(_http, $"api/v1/message/{id}/raw");
+        var inline = await GetAsync(Http, $"api/v1/message/{id}/raw");
         Assert.Equal(HttpStatusCode.OK, inline.Status);
         Assert.Equal("text/plain; charset=utf-8", inline.ContentType);
         Assert.Null(inline.ContentDisposition);
-        Assert.Equal(_sink.Store.Find(id)!.Raw, inline.Bytes);
+        Assert.Equal(Sink.Store.Find(id)!.Raw, inline.Bytes);
 
-        var download = await GetAsync(_http, $"api/v1/message/{id}/raw?dl=1");
+        var download = await GetAsync(Http, $"api/v1/message/{id}/raw?dl=1");
         Assert.Equal($"attachment; filename=\"{id}.eml\"", download.ContentDisposition);
     }
 
@@ -162,11 +147,11 @@ public sealed class MailpitRouteTests : IAsyncLifetime
         logo.ContentType.Name = null;
         var message = NewMessage("a@example.test", "parts");
         message.Body = builder.ToMessageBody();
-        await SendAsync(_sink, message);
+        await SendAsync(Sink, message);
 
-        var detail = (await GetAsync(_http, "api/v1/message/latest")).Json;
+        var detail = (await GetAsync(Http, "api/v1/message/latest")).Json;
         var attachment = detail["Attachments"]![0]!;
-        var pdf = await GetAsync(_http, $"api/v1/message/latest/part/{attachment["PartID"]}");
+        var pdf = await GetAsync(Http, $"api/v1/message/latest/part/{attachment["PartID"]}");
         Assert.Equal("application/pdf", pdf.ContentType);
         Assert.Equal("inline; filename=\"quarterly%20report.pdf\"", pdf.ContentDisposition);
         Assert.Equal("%PDF-1.4 fake"u8.ToArray(), pdf.Bytes);
@@ -174,11 +159,11 @@ public sealed class MailpitRouteTests : IAsyncLifetime
         // A part without a file name is named by its Content-ID, in the list and the download.
         var inline = detail["Inline"]![0]!;
         Assert.Equal("logo@x", inline["FileName"]!.GetValue<string>());
-        var image = await GetAsync(_http, $"api/v1/message/latest/part/{inline["PartID"]}");
+        var image = await GetAsync(Http, $"api/v1/message/latest/part/{inline["PartID"]}");
         Assert.Equal("image/png", image.ContentType);
         Assert.Equal("inline; filename=\"logo%40x\"", image.ContentDisposition);
 
-        Assert.Equal(HttpStatusCode.NotFound, (await GetAsync(_http, "api/v1/message/latest/part/9.9")).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await GetAsync(Http, "api/v1/message/latest/part/9.9")).Status);
     }
 
     [Fact]
@@ -186,25 +171,25 @@ public sealed class MailpitRouteTests : IAsyncLifetime
     {
         for (var i = 0; i < 3; i++)
         {
-            await SendAsync(_sink, NewMessage("p@example.test", $"page {i}"));
+            await SendAsync(Sink, NewMessage("p@example.test", $"page {i}"));
         }
 
         // Unparseable or negative values fall back to the defaults instead of failing.
-        var lenient = (await GetAsync(_http, "api/v1/messages?start=-1&limit=abc")).Json;
+        var lenient = (await GetAsync(Http, "api/v1/messages?start=-1&limit=abc")).Json;
         Assert.Equal(0, lenient["start"]!.GetValue<int>());
         Assert.Equal(3, lenient["count"]!.GetValue<int>());
 
-        var page = (await GetAsync(_http, "api/v1/messages?start=1&limit=1")).Json;
+        var page = (await GetAsync(Http, "api/v1/messages?start=1&limit=1")).Json;
         Assert.Equal(["page 1"], page["messages"]!.AsArray().Select(m => m!["Subject"]!.GetValue<string>()));
         Assert.Equal(3, page["messages_count"]!.GetValue<int>());
 
         // limit=0: the list shows everything, a search shows nothing (Mailpit's storage does exactly that).
-        Assert.Equal(3, (await GetAsync(_http, "api/v1/messages?limit=0")).Json["count"]!.GetValue<int>());
-        var search = (await GetAsync(_http, "api/v1/search?query=page&limit=0")).Json;
+        Assert.Equal(3, (await GetAsync(Http, "api/v1/messages?limit=0")).Json["count"]!.GetValue<int>());
+        var search = (await GetAsync(Http, "api/v1/search?query=page&limit=0")).Json;
         Assert.Equal(0, search["count"]!.GetValue<int>());
         Assert.Equal(3, search["messages_count"]!.GetValue<int>());
 
-        var before = (await GetAsync(_http, $"api/v1/messages?before={Uri.EscapeDataString(DateTimeOffset.UtcNow.AddDays(-1).ToString("O"))}")).Json;
+        var before = (await GetAsync(Http, $"api/v1/messages?before={Uri.EscapeDataString(DateTimeOffset.UtcNow.AddDays(-1).ToString("O"))}")).Json;
         Assert.Equal(0, before["count"]!.GetValue<int>());
     }
 
@@ -214,29 +199,29 @@ public sealed class MailpitRouteTests : IAsyncLifetime
         var message = NewMessage("a@example.test", "newsletter");
         message.Headers.Add("List-Unsubscribe", "<mailto:leave@example.test>, <https://example.test/leave?u=1>");
         message.Headers.Add("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
-        await SendAsync(_sink, message);
+        await SendAsync(Sink, message);
         var bad = NewMessage("a@example.test", "bad newsletter");
         bad.Headers.Add("List-Unsubscribe", "<ftp://example.test/leave>");
-        await SendAsync(_sink, bad);
+        await SendAsync(Sink, bad);
 
-        var good = (await GetAsync(_http, "api/v1/message/latest?query=subject:\"newsletter\" -subject:bad")).Json["ListUnsubscribe"]!;
+        var good = (await GetAsync(Http, "api/v1/message/latest?query=subject:\"newsletter\" -subject:bad")).Json["ListUnsubscribe"]!;
         Assert.Equal(["Header", "Links", "Errors", "HeaderPost"], good.AsObject().Select(p => p.Key));
         Assert.Equal("<mailto:leave@example.test>, <https://example.test/leave?u=1>", good["Header"]!.GetValue<string>());
         Assert.Equal(["mailto:leave@example.test", "https://example.test/leave?u=1"], Values(good["Links"]!));
         Assert.Equal("", good["Errors"]!.GetValue<string>());
         Assert.Equal("List-Unsubscribe=One-Click", good["HeaderPost"]!.GetValue<string>());
-        var wrong = (await GetAsync(_http, "api/v1/message/latest?query=subject:bad")).Json["ListUnsubscribe"]!;
+        var wrong = (await GetAsync(Http, "api/v1/message/latest?query=subject:bad")).Json["ListUnsubscribe"]!;
         Assert.Equal("\"ftp://example.test/leave\" should start with either http(s):// or mailto:", wrong["Errors"]!.GetValue<string>());
         Assert.Equal("[]", wrong["Links"]!.ToJsonString());
 
         var none = NewMessage("a@example.test", "plain");
-        await SendAsync(_sink, none);
-        Assert.Equal("""{"Header":"","Links":[],"Errors":"","HeaderPost":""}""", (await GetAsync(_http, "api/v1/message/latest?query=subject:plain")).Json["ListUnsubscribe"]!.ToJsonString());
+        await SendAsync(Sink, none);
+        Assert.Equal("""{"Header":"","Links":[],"Errors":"","HeaderPost":""}""", (await GetAsync(Http, "api/v1/message/latest?query=subject:plain")).Json["ListUnsubscribe"]!.ToJsonString());
     }
 
     private async Task SendRawAsync(string raw)
     {
-        using var client = await ConnectAsync(_sink);
+        using var client = await ConnectAsync(Sink);
         using var message = MimeMessage.Load(new MemoryStream(Encoding.ASCII.GetBytes(raw)));
         await client.SendAsync(message, Cancellation);
         await client.DisconnectAsync(true, Cancellation);

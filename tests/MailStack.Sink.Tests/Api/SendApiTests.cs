@@ -6,29 +6,14 @@ using static MailStack.Testing.SinkTestKit;
 namespace MailStack.Sink.Tests.Api;
 
 /// <summary><c>POST /api/v1/send</c> as Mailpit's send API: the stored mail, the answer and the validation errors.</summary>
-public sealed class SendApiTests : IAsyncLifetime
+public sealed class SendApiTests : SinkApiTest
 {
     private static readonly byte[] Png = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3];
-
-    private MailSink _sink = null!;
-    private HttpClient _http = null!;
-
-    public async ValueTask InitializeAsync()
-    {
-        _sink = await StartSinkAsync();
-        _http = new HttpClient { BaseAddress = _sink.ApiUri, Timeout = Timeout.InfiniteTimeSpan };
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _http.Dispose();
-        await _sink.DisposeAsync();
-    }
 
     [Fact]
     public async Task A_sent_message_is_stored_as_if_it_came_over_smtp()
     {
-        using var events = await _http.GetAsync("api/v1/events", HttpCompletionOption.ResponseHeadersRead, Cancellation);
+        using var events = await Http.GetAsync("api/v1/events", HttpCompletionOption.ResponseHeadersRead, Cancellation);
         using var stream = new StreamReader(await events.Content.ReadAsStreamAsync(Cancellation));
         Assert.Equal(": connected", await stream.ReadLineAsync(Cancellation));
 
@@ -50,7 +35,7 @@ public sealed class SendApiTests : IAsyncLifetime
             Headers = new Dictionary<string, string> { ["X-Campaign"] = "spring" },
             Tags = new[] { "Tag 1", "api" },
         });
-        var answer = await SendAsync(_http, HttpMethod.Post, "api/v1/send", body);
+        var answer = await SendAsync(Http, HttpMethod.Post, "api/v1/send", body);
 
         Assert.Equal(HttpStatusCode.OK, answer.Status);
         Assert.Equal("application/json", answer.MediaType);
@@ -62,13 +47,13 @@ public sealed class SendApiTests : IAsyncLifetime
         Assert.Equal("new", type);
         Assert.Equal(id, frame.GetProperty("Data").GetProperty("ID").GetString());
         Assert.Equal(["api", "Tag 1"], frame.GetProperty("Data").GetProperty("Tags").EnumerateArray().Select(t => t.GetString()));
-        Assert.Equal(id, (await GetAsync(_http, "api/v1/search?query=tag:api")).Json["messages"]![0]!["ID"]!.GetValue<string>());
+        Assert.Equal(id, (await GetAsync(Http, "api/v1/search?query=tag:api")).Json["messages"]![0]!["ID"]!.GetValue<string>());
 
-        var stored = _sink.Store.Find(id)!;
+        var stored = Sink.Store.Find(id)!;
         Assert.Equal("app@example.test", stored.Envelope.From);
         Assert.Equal(["jane@example.test", "joe@example.test", "boss@example.test", "audit@example.test"], stored.Envelope.Recipients);
 
-        var detail = (await GetAsync(_http, $"api/v1/message/{id}")).Json;
+        var detail = (await GetAsync(Http, $"api/v1/message/{id}")).Json;
         Assert.Equal("""{"Name":"The App","Address":"app@example.test"}""", detail["From"]!.ToJsonString());
         Assert.Equal("""[{"Name":"Jane","Address":"jane@example.test"},{"Name":"","Address":"joe@example.test"}]""", detail["To"]!.ToJsonString());
         Assert.Equal("""[{"Name":"Boss","Address":"boss@example.test"}]""", detail["Cc"]!.ToJsonString());
@@ -83,13 +68,13 @@ public sealed class SendApiTests : IAsyncLifetime
         var csv = Assert.Single(detail["Attachments"]!.AsArray())!;
         Assert.Equal("data.csv", csv["FileName"]!.GetValue<string>());
         Assert.Equal("text/csv", csv["ContentType"]!.GetValue<string>());
-        Assert.Equal("a,b\n1,2\n"u8.ToArray(), (await GetAsync(_http, $"api/v1/message/{id}/part/{csv["PartID"]}")).Bytes);
+        Assert.Equal("a,b\n1,2\n"u8.ToArray(), (await GetAsync(Http, $"api/v1/message/{id}/part/{csv["PartID"]}")).Bytes);
         var logo = Assert.Single(detail["Inline"]!.AsArray())!;
         Assert.Equal("logo", logo["ContentID"]!.GetValue<string>());
         Assert.Equal("image/png", logo["ContentType"]!.GetValue<string>()); // detected, as none was given
-        Assert.Equal(Png, (await GetAsync(_http, $"api/v1/message/{id}/part/{logo["PartID"]}")).Bytes);
+        Assert.Equal(Png, (await GetAsync(Http, $"api/v1/message/{id}/part/{logo["PartID"]}")).Bytes);
 
-        var headers = (await GetAsync(_http, $"api/v1/message/{id}/headers")).Json;
+        var headers = (await GetAsync(Http, $"api/v1/message/{id}/headers")).Json;
         Assert.Equal("""["spring"]""", headers["X-Campaign"]!.ToJsonString());
         Assert.Equal("""["Tag 1, api"]""", headers["X-Tags"]!.ToJsonString());
     }
@@ -111,21 +96,21 @@ public sealed class SendApiTests : IAsyncLifetime
     [MemberData(nameof(Invalid))]
     public async Task Invalid_requests_get_mailpits_json_error(string body, string error)
     {
-        var answer = await SendAsync(_http, HttpMethod.Post, "api/v1/send", body);
+        var answer = await SendAsync(Http, HttpMethod.Post, "api/v1/send", body);
         Assert.Equal(HttpStatusCode.BadRequest, answer.Status);
         Assert.Equal("application/json", answer.MediaType);
         Assert.Equal(JsonSerializer.Serialize(new { Error = error }), answer.Json.ToJsonString());
-        Assert.Equal(0, _sink.Store.Count);
+        Assert.Equal(0, Sink.Store.Count);
     }
 
     [Fact]
     public async Task Broken_json_and_bad_base64_are_json_errors_too()
     {
-        var broken = await SendAsync(_http, HttpMethod.Post, "api/v1/send", "{\"From\":");
+        var broken = await SendAsync(Http, HttpMethod.Post, "api/v1/send", "{\"From\":");
         Assert.Equal(HttpStatusCode.BadRequest, broken.Status);
         Assert.StartsWith("invalid JSON body", broken.Json["Error"]!.GetValue<string>(), StringComparison.Ordinal);
 
-        var base64 = await SendAsync(_http, HttpMethod.Post, "api/v1/send",
+        var base64 = await SendAsync(Http, HttpMethod.Post, "api/v1/send",
             """{"From":{"Email":"f@example.test"},"Subject":"s","To":[{"Email":"a@example.test"}],"Attachments":[{"Content":"***","Filename":"x.bin"}]}""");
         Assert.Equal(HttpStatusCode.BadRequest, base64.Status);
         Assert.StartsWith("error decoding base64 attachment \"x.bin\": ", base64.Json["Error"]!.GetValue<string>(), StringComparison.Ordinal);
@@ -139,15 +124,15 @@ public sealed class SendApiTests : IAsyncLifetime
             Content = JsonContent.Create(new SendRequest { From = new("f@example.test"), To = [new("a@example.test")], Subject = "authenticated" }, options: SinkJson.Options),
         };
         request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String("robot:secret"u8.ToArray()));
-        using var response = await _http.SendAsync(request, Cancellation);
+        using var response = await Http.SendAsync(request, Cancellation);
         var id = (await response.Content.ReadFromJsonAsync<SendResponse>(Cancellation))!.ID;
-        Assert.Equal("robot", (await GetAsync(_http, $"api/v1/message/{id}")).Json["Username"]!.GetValue<string>());
+        Assert.Equal("robot", (await GetAsync(Http, $"api/v1/message/{id}")).Json["Username"]!.GetValue<string>());
     }
 
     [Fact]
     public async Task The_client_sends_and_waits_like_for_smtp_mail()
     {
-        using var api = ClientFor(_sink);
+        using var api = ClientFor(Sink);
         var to = api.NewAddress("send-api");
         var id = await api.SendAsync(new SendRequest { From = new("app@example.test"), To = [new(to, "Reader")], Subject = "via client", Text = "hi" }, Cancellation);
         var message = await api.WaitForMessageAsync(MailSinkClient.To(to), cancellationToken: Cancellation);
@@ -158,16 +143,16 @@ public sealed class SendApiTests : IAsyncLifetime
     [Fact]
     public async Task Curl_sends_as_a_foreign_client()
     {
-        var answer = await CurlAsync(_sink.ApiUri, "POST", "api/v1/send",
+        var answer = await CurlAsync(Sink.ApiUri, "POST", "api/v1/send",
             """{"From":{"Email":"curl@example.test"},"To":[{"Email":"someone@example.test"}],"Subject":"from curl","Text":"sent by curl"}""");
         Assert.Equal(HttpStatusCode.OK, answer.Status);
         Assert.StartsWith("application/json", answer.ContentType, StringComparison.Ordinal);
         var id = answer.Json["ID"]!.GetValue<string>();
-        var stored = _sink.Store.Find(id)!;
+        var stored = Sink.Store.Find(id)!;
         Assert.Equal("from curl", stored.Summary.Subject);
         Assert.Equal(["someone@example.test"], stored.Envelope.Recipients);
 
-        var error = await CurlAsync(_sink.ApiUri, "POST", "api/v1/send", """{"From":{"Email":"curl@example.test"},"Subject":"no one"}""");
+        var error = await CurlAsync(Sink.ApiUri, "POST", "api/v1/send", """{"From":{"Email":"curl@example.test"},"Subject":"no one"}""");
         Assert.Equal(HttpStatusCode.BadRequest, error.Status);
         Assert.Equal("""{"Error":"error building message: no recipients (to, cc, bcc) set"}""", error.Json.ToJsonString());
     }

@@ -7,23 +7,8 @@ using static MailStack.Testing.SinkTestKit;
 namespace MailStack.Sink.Tests.Api;
 
 /// <summary><c>…/part/{PartID}/thumb</c>: 180×120 JPEG thumbnails as Mailpit makes them.</summary>
-public sealed class ThumbnailApiTests : IAsyncLifetime
+public sealed class ThumbnailApiTests : SinkApiTest
 {
-    private MailSink _sink = null!;
-    private HttpClient _http = null!;
-
-    public async ValueTask InitializeAsync()
-    {
-        _sink = await StartSinkAsync();
-        _http = new HttpClient { BaseAddress = _sink.ApiUri };
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _http.Dispose();
-        await _sink.DisposeAsync();
-    }
-
     [Fact]
     public async Task A_large_image_is_cropped_to_fill_the_frame()
     {
@@ -80,11 +65,11 @@ public sealed class ThumbnailApiTests : IAsyncLifetime
     [Fact]
     public async Task A_missing_part_or_message_is_400_as_in_mailpit()
     {
-        await SendAsync(_sink, NewMessage("t@example.test", "no parts"));
-        var id = _sink.Store.Snapshot()[0].Id;
+        await SendAsync(Sink, NewMessage("t@example.test", "no parts"));
+        var id = Sink.Store.Snapshot()[0].Id;
         foreach (var url in new[] { $"api/v1/message/{id}/part/7/thumb", "api/v1/message/nope/part/2/thumb" })
         {
-            var answer = await GetAsync(_http, url);
+            var answer = await GetAsync(Http, url);
             Assert.Equal(HttpStatusCode.BadRequest, answer.Status);
             Assert.Equal("text/plain", answer.ContentType);
             Assert.Equal("attachment not found", answer.Text);
@@ -97,10 +82,10 @@ public sealed class ThumbnailApiTests : IAsyncLifetime
         builder.Attachments.Add(fileName, content, ContentType.Parse(contentType));
         var message = NewMessage("thumbs@example.test", fileName);
         message.Body = builder.ToMessageBody();
-        await SendAsync(_sink, message);
-        var id = _sink.Store.Snapshot()[0].Id;
-        var partId = (await GetAsync(_http, $"api/v1/message/{id}")).Json["Attachments"]![0]!["PartID"]!.GetValue<string>();
-        return await GetAsync(_http, $"api/v1/message/{id}/part/{partId}/thumb");
+        await SendAsync(Sink, message);
+        var id = Sink.Store.Snapshot()[0].Id;
+        var partId = (await GetAsync(Http, $"api/v1/message/{id}")).Json["Attachments"]![0]!["PartID"]!.GetValue<string>();
+        return await GetAsync(Http, $"api/v1/message/{id}/part/{partId}/thumb");
     }
 
     private static byte[] Png(SKBitmap bitmap)

@@ -6,23 +6,8 @@ using static MailStack.Testing.SinkTestKit;
 namespace MailStack.Sink.Tests.Api;
 
 /// <summary>Mailpit's <c>/view/{ID}.html</c> and <c>/view/{ID}.txt</c>.</summary>
-public sealed class ViewApiTests : IAsyncLifetime
+public sealed class ViewApiTests : SinkApiTest
 {
-    private MailSink _sink = null!;
-    private HttpClient _http = null!;
-
-    public async ValueTask InitializeAsync()
-    {
-        _sink = await StartSinkAsync();
-        _http = new HttpClient { BaseAddress = _sink.ApiUri };
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _http.Dispose();
-        await _sink.DisposeAsync();
-    }
-
     [Fact]
     public async Task Html_view_renders_the_html_part_with_inline_images_linked_to_the_part_api()
     {
@@ -31,22 +16,22 @@ public sealed class ViewApiTests : IAsyncLifetime
         picture.ContentId = "pic@x";
         var message = NewMessage("view@example.test", "viewable");
         message.Body = builder.ToMessageBody();
-        await SendAsync(_sink, message);
-        var stored = _sink.Store.Snapshot()[0];
-        var partId = (await GetAsync(_http, $"api/v1/message/{stored.Id}")).Json["Inline"]![0]!["PartID"]!.GetValue<string>();
+        await SendAsync(Sink, message);
+        var stored = Sink.Store.Snapshot()[0];
+        var partId = (await GetAsync(Http, $"api/v1/message/{stored.Id}")).Json["Inline"]![0]!["PartID"]!.GetValue<string>();
         stored.Read = false;
 
-        var html = await GetAsync(_http, $"view/{stored.Id}.html");
+        var html = await GetAsync(Http, $"view/{stored.Id}.html");
         Assert.Equal(HttpStatusCode.OK, html.Status);
         Assert.Equal("text/html; charset=utf-8", html.ContentType);
         var part = $"/api/v1/message/{stored.Id}/part/{partId}";
         Assert.Equal($"<p><a href=\"https://example.test/\">go</a><img src=\"{part}\"><img src='{part}'></p>", html.Text.TrimEnd());
         Assert.True(stored.Read);
 
-        var embedded = await GetAsync(_http, $"view/{stored.Id}.html?embed=1");
+        var embedded = await GetAsync(Http, $"view/{stored.Id}.html?embed=1");
         Assert.Contains("<a target=\"_blank\" rel=\"noreferrer noopener\" href=\"https://example.test/\">", embedded.Text, StringComparison.Ordinal);
 
-        var text = await GetAsync(_http, "view/latest.txt");
+        var text = await GetAsync(Http, "view/latest.txt");
         Assert.Equal("text/plain; charset=utf-8", text.ContentType);
         Assert.Equal("text version", text.Text.TrimEnd());
     }
@@ -54,21 +39,21 @@ public sealed class ViewApiTests : IAsyncLifetime
     [Fact]
     public async Task Views_say_what_is_missing_with_a_404()
     {
-        await SendAsync(_sink, NewMessage("plain@example.test", "text only"));
-        var id = _sink.Store.Snapshot()[0].Id;
+        await SendAsync(Sink, NewMessage("plain@example.test", "text only"));
+        var id = Sink.Store.Snapshot()[0].Id;
 
-        var noHtml = await GetAsync(_http, $"view/{id}.html");
+        var noHtml = await GetAsync(Http, $"view/{id}.html");
         Assert.Equal(HttpStatusCode.NotFound, noHtml.Status);
         Assert.Equal("This message does not contain a HTML part", noHtml.Text);
 
         foreach (var url in new[] { "view/nope.html", "view/nope.txt", "view/latest.txt?query=subject:absent" })
         {
-            var missing = await GetAsync(_http, url);
+            var missing = await GetAsync(Http, url);
             Assert.Equal(HttpStatusCode.NotFound, missing.Status);
             Assert.Equal("text/plain", missing.MediaType);
             Assert.Equal("Message not found", missing.Text);
         }
 
-        Assert.Equal("Hello from the test", (await GetAsync(_http, "view/latest.txt?query=subject:\"text only\"")).Text.TrimEnd());
+        Assert.Equal("Hello from the test", (await GetAsync(Http, "view/latest.txt?query=subject:\"text only\"")).Text.TrimEnd());
     }
 }

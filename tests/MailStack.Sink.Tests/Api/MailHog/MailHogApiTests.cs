@@ -12,7 +12,7 @@ namespace MailStack.Sink.Tests.Api.MailHog;
 /// MailHog's API (MailHog-Server api/v2.go and v1.go, shapes from mailhog/data message.go), field by
 /// field, for suites written against MailHog.
 /// </summary>
-public sealed class MailHogApiTests : IAsyncLifetime
+public sealed class MailHogApiTests : SinkApiTest
 {
     private const string Boundary = "b0undary";
 
@@ -38,29 +38,14 @@ public sealed class MailHogApiTests : IAsyncLifetime
         + "AAEC+vv8\r\n"
         + $"--{Boundary}--\r\n";
 
-    private MailSink _sink = null!;
-    private HttpClient _http = null!;
-
-    public async ValueTask InitializeAsync()
-    {
-        _sink = await StartSinkAsync();
-        _http = new HttpClient { BaseAddress = _sink.ApiUri };
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _http.Dispose();
-        await _sink.DisposeAsync();
-    }
-
     [Fact]
     public async Task V2_messages_have_mailhogs_item_shape_field_by_field()
     {
         await SendDataAsync("helo.client.test", "bounce+x@example.test", ["rcpt@example.test", "hidden@example.test"], MultipartData);
-        var stored = _sink.Store.Snapshot()[0];
+        var stored = Sink.Store.Snapshot()[0];
         var data = Encoding.UTF8.GetString(stored.Raw);
 
-        var answer = await GetAsync(_http, "api/v2/messages");
+        var answer = await GetAsync(Http, "api/v2/messages");
         Assert.Equal(HttpStatusCode.OK, answer.Status);
         Assert.Equal("text/json", answer.ContentType);
         var list = answer.Json.AsObject();
@@ -116,15 +101,15 @@ public sealed class MailHogApiTests : IAsyncLifetime
     {
         for (var i = 0; i < 4; i++)
         {
-            await SendAsync(_sink, NewMessage($"r{i}@example.test", $"number {i}"));
+            await SendAsync(Sink, NewMessage($"r{i}@example.test", $"number {i}"));
         }
 
-        var page = (await GetAsync(_http, "api/v2/messages?start=1&limit=2")).Json;
+        var page = (await GetAsync(Http, "api/v2/messages?start=1&limit=2")).Json;
         Assert.Equal((4, 2, 1), (page["total"]!.GetValue<int>(), page["count"]!.GetValue<int>(), page["start"]!.GetValue<int>()));
         Assert.Equal(["number 2", "number 1"], Subjects(page));
 
         // Non-positive or unparseable values fall back to start 0, limit 50.
-        var lenient = (await GetAsync(_http, "api/v2/messages?start=-3&limit=0")).Json;
+        var lenient = (await GetAsync(Http, "api/v2/messages?start=-3&limit=0")).Json;
         Assert.Equal(["number 3", "number 2", "number 1", "number 0"], Subjects(lenient));
         Assert.Equal(0, lenient["start"]!.GetValue<int>());
     }
@@ -138,16 +123,16 @@ public sealed class MailHogApiTests : IAsyncLifetime
     [InlineData("containing", "x-marker-value", "to bob")]
     public async Task V2_search_matches_as_mailhogs_in_memory_storage(string kind, string query, string expected)
     {
-        await SendAsync(_sink, NewMessage("carol@example.test", "from alice", body: "a needle-in-body here", from: "Alice Sender <alice@example.test>"));
+        await SendAsync(Sink, NewMessage("carol@example.test", "from alice", body: "a needle-in-body here", from: "Alice Sender <alice@example.test>"));
         var toBob = NewMessage("Bob <bob@example.test>", "to bob");
         toBob.Headers.Add("X-Marker", "x-marker-value");
-        using (var client = await ConnectAsync(_sink))
+        using (var client = await ConnectAsync(Sink))
         {
             await client.SendAsync(toBob, MailboxAddress.Parse("other@example.test"), [MailboxAddress.Parse("envelope-only@example.test")], Cancellation);
             await client.DisconnectAsync(true, Cancellation);
         }
 
-        var answer = await GetAsync(_http, $"api/v2/search?kind={kind}&query={Uri.EscapeDataString(query)}");
+        var answer = await GetAsync(Http, $"api/v2/search?kind={kind}&query={Uri.EscapeDataString(query)}");
         Assert.Equal(HttpStatusCode.OK, answer.Status);
         Assert.Equal("application/json", answer.ContentType);
         Assert.Equal([expected], Subjects(answer.Json));
@@ -160,7 +145,7 @@ public sealed class MailHogApiTests : IAsyncLifetime
     [InlineData("api/v2/search?query=x")]
     public async Task V2_search_with_a_bad_kind_or_no_query_is_a_bare_400(string url)
     {
-        var answer = await GetAsync(_http, url);
+        var answer = await GetAsync(Http, url);
         Assert.Equal(HttpStatusCode.BadRequest, answer.Status);
         Assert.Empty(answer.Bytes);
     }
@@ -169,49 +154,49 @@ public sealed class MailHogApiTests : IAsyncLifetime
     public async Task V1_message_routes_serve_one_message_its_download_its_parts_and_delete()
     {
         await SendDataAsync("helo.test", "from@example.test", ["rcpt@example.test"], MultipartData);
-        var id = _sink.Store.Snapshot()[0].Id;
+        var id = Sink.Store.Snapshot()[0].Id;
 
-        var one = await GetAsync(_http, $"api/v1/messages/{id}");
+        var one = await GetAsync(Http, $"api/v1/messages/{id}");
         Assert.Equal("text/json", one.ContentType);
         Assert.Equal(id, one.Json["ID"]!.GetValue<string>());
         Assert.Equal("helo.test", one.Json["Raw"]!["Helo"]!.GetValue<string>());
 
-        var download = await GetAsync(_http, $"api/v1/messages/{id}/download");
+        var download = await GetAsync(Http, $"api/v1/messages/{id}/download");
         Assert.Equal("message/rfc822", download.ContentType);
         Assert.Equal($"attachment; filename=\"{id}.eml\"", download.ContentDisposition);
-        Assert.Equal(_sink.Store.Find(id)!.Raw, download.Bytes);
+        Assert.Equal(Sink.Store.Find(id)!.Raw, download.Bytes);
 
-        var part = await GetAsync(_http, $"api/v1/messages/{id}/mime/part/1/download");
+        var part = await GetAsync(Http, $"api/v1/messages/{id}/mime/part/1/download");
         Assert.Equal("application/octet-stream", part.ContentType);
         Assert.Equal("attachment; filename=\"blob.bin\"", part.ContentDisposition);
         Assert.Equal(new byte[] { 0, 1, 2, 250, 251, 252 }, part.Bytes);
-        var text = await GetAsync(_http, $"api/v1/messages/{id}/mime/part/0/download");
+        var text = await GetAsync(Http, $"api/v1/messages/{id}/mime/part/0/download");
         Assert.Equal($"attachment; filename=\"{id}-part-0\"", text.ContentDisposition);
         Assert.Equal("Hello MailHog", text.Text);
 
-        var deleted = await SendAsync(_http, HttpMethod.Delete, $"api/v1/messages/{id}");
+        var deleted = await SendAsync(Http, HttpMethod.Delete, $"api/v1/messages/{id}");
         Assert.Equal(HttpStatusCode.OK, deleted.Status);
-        Assert.Equal(0, _sink.Store.Count);
-        Assert.Equal(HttpStatusCode.NotFound, (await GetAsync(_http, $"api/v1/messages/{id}")).Status);
+        Assert.Equal(0, Sink.Store.Count);
+        Assert.Equal(HttpStatusCode.NotFound, (await GetAsync(Http, $"api/v1/messages/{id}")).Status);
     }
 
     [Fact]
     public async Task Where_mailhog_and_mailpit_share_a_path_mailpit_answers()
     {
-        await SendAsync(_sink, NewMessage("shared@example.test", "shared path"));
-        var list = (await GetAsync(_http, "api/v1/messages")).Json;
+        await SendAsync(Sink, NewMessage("shared@example.test", "shared path"));
+        var list = (await GetAsync(Http, "api/v1/messages")).Json;
         Assert.Equal("shared path", list["messages"]![0]!["Subject"]!.GetValue<string>());
 
-        var deleteAll = await SendAsync(_http, HttpMethod.Delete, "api/v1/messages");
+        var deleteAll = await SendAsync(Http, HttpMethod.Delete, "api/v1/messages");
         Assert.Equal("ok", deleteAll.Text);
-        Assert.Equal(0, _sink.Store.Count);
+        Assert.Equal(0, Sink.Store.Count);
     }
 
     [Fact]
     public async Task Curl_reads_the_v2_list_as_a_foreign_client()
     {
         await SendDataAsync("curl.helo", "from@example.test", ["curl@example.test"], MultipartData);
-        var answer = await CurlAsync(_sink.ApiUri, "GET", "api/v2/messages?limit=1");
+        var answer = await CurlAsync(Sink.ApiUri, "GET", "api/v2/messages?limit=1");
         Assert.Equal(HttpStatusCode.OK, answer.Status);
         Assert.Equal("text/json", answer.ContentType);
         Assert.Equal(1, answer.Json["total"]!.GetValue<int>());
@@ -222,7 +207,7 @@ public sealed class MailHogApiTests : IAsyncLifetime
     private async Task SendDataAsync(string helo, string from, string[] to, string data)
     {
         using var client = new SmtpClient { LocalDomain = helo };
-        await client.ConnectAsync(_sink.Host, _sink.SmtpPort, MailKit.Security.SecureSocketOptions.None, Cancellation);
+        await client.ConnectAsync(Sink.Host, Sink.SmtpPort, MailKit.Security.SecureSocketOptions.None, Cancellation);
         using var message = MimeMessage.Load(new MemoryStream(Encoding.UTF8.GetBytes(data)));
         await client.SendAsync(message, MailboxAddress.Parse(from), to.Select(MailboxAddress.Parse), Cancellation);
         await client.DisconnectAsync(true, Cancellation);
