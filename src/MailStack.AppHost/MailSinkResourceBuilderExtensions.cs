@@ -64,6 +64,15 @@ internal static class MailSinkResourceBuilderExtensions
             .WithEnvironment("Sink__Bounce__Imap__Security", "None");
     }
 
+    /// <summary>Mailpit's message release (<c>POST /api/v1/message/{ID}/release</c>) relays to <paramref name="target"/>'s SMTP port.</summary>
+    public static IResourceBuilder<ProjectResource> WithReleaseTo(this IResourceBuilder<ProjectResource> sink, IResourceBuilder<ProjectResource> target)
+    {
+        var smtp = target.GetEndpoint(SmtpEndpointName);
+        return sink
+            .WithEnvironment("Sink__Release__Host", smtp.Property(EndpointProperty.Host))
+            .WithEnvironment("Sink__Release__Port", smtp.Property(EndpointProperty.Port));
+    }
+
     /// <summary>A dashboard button that deletes every message the sink holds.</summary>
     private static IResourceBuilder<ProjectResource> WithPurgeCommand(this IResourceBuilder<ProjectResource> sink)
     {

@@ -16,6 +16,7 @@ var bounceMailbox = builder.AddBounceMailbox(mode, runDirectory);
 // Tenants: a mail sink (their SMTP server) and an echo server (their client endpoint) each
 var sink1 = builder.AddMailSink("sink-tenant1", smtpPort: 1025, httpPort: 8025, imapPort: 1143).WithBounceRoute(bounceMailbox);
 var sink2 = builder.AddMailSink("sink-tenant2", smtpPort: 1026, httpPort: 8026, imapPort: 1144).WithBounceRoute(bounceMailbox);
+sink1.WithReleaseTo(sink2); // "release" in tenant1's sink relays a message to tenant2's
 var echo1 = builder.AddTenantEchoServer("echo-tenant1");
 var echo2 = builder.AddTenantEchoServer("echo-tenant2");
 

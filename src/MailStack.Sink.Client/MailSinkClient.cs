@@ -64,9 +64,14 @@ public sealed partial class MailSinkClient : IDisposable
         return body.Messages;
     }
 
+    /// <summary>Messages matching <paramref name="query"/>, newest first; an empty query lists every message.</summary>
     public async Task<IReadOnlyList<MessageSummary>> SearchAsync(string query, int limit = 50, CancellationToken cancellationToken = default)
     {
-        using var response = await _http.GetAsync($"api/v1/search?query={Uri.EscapeDataString(query)}&limit={limit}", cancellationToken);
+        // Mailpit answers a search without a query with 400; the list is what an empty query means.
+        var url = string.IsNullOrWhiteSpace(query)
+            ? $"api/v1/messages?limit={limit}"
+            : $"api/v1/search?query={Uri.EscapeDataString(query)}&limit={limit}";
+        using var response = await _http.GetAsync(url, cancellationToken);
         return (await ReadAsync<MessagesResponse>(response, cancellationToken)).Messages;
     }
 
@@ -97,6 +102,46 @@ public sealed partial class MailSinkClient : IDisposable
     {
         using var response = await _http.PutAsJsonAsync("api/v1/chaos", settings, SinkJson.Options, cancellationToken);
         return await ReadAsync<ChaosSettings>(response, cancellationToken);
+    }
+
+    /// <summary>Stores a message through Mailpit's send API (as if it arrived over SMTP); returns its ID.</summary>
+    public async Task<string> SendAsync(SendRequest message, CancellationToken cancellationToken = default)
+    {
+        using var response = await _http.PostAsJsonAsync("api/v1/send", message, SinkJson.Options, cancellationToken);
+        return (await ReadAsync<SendResponse>(response, cancellationToken)).ID;
+    }
+
+    /// <summary>Relays a stored message to the sink's release server (Mailpit's release), addressed to <paramref name="to"/>.</summary>
+    public async Task ReleaseAsync(string id, IReadOnlyList<string> to, CancellationToken cancellationToken = default)
+    {
+        using var response = await _http.PostAsJsonAsync($"api/v1/message/{Uri.EscapeDataString(id)}/release", new ReleaseRequest(to), SinkJson.Options, cancellationToken);
+        await EnsureSuccessAsync(response, cancellationToken);
+    }
+
+    /// <summary>Every tag in use, sorted.</summary>
+    public async Task<IReadOnlyList<string>> GetTagsAsync(CancellationToken cancellationToken = default)
+    {
+        using var response = await _http.GetAsync("api/v1/tags", cancellationToken);
+        return await ReadAsync<IReadOnlyList<string>>(response, cancellationToken);
+    }
+
+    /// <summary>Gives each message in <paramref name="ids"/> exactly <paramref name="tags"/> (none removes them all).</summary>
+    public async Task SetTagsAsync(IReadOnlyList<string> ids, IReadOnlyList<string> tags, CancellationToken cancellationToken = default)
+    {
+        using var response = await _http.PutAsJsonAsync("api/v1/tags", new SetTagsRequest(ids, tags), SinkJson.Options, cancellationToken);
+        await EnsureSuccessAsync(response, cancellationToken);
+    }
+
+    public async Task RenameTagAsync(string tag, string newName, CancellationToken cancellationToken = default)
+    {
+        using var response = await _http.PutAsJsonAsync($"api/v1/tags/{Uri.EscapeDataString(tag)}", new RenameTagRequest(newName), SinkJson.Options, cancellationToken);
+        await EnsureSuccessAsync(response, cancellationToken);
+    }
+
+    public async Task DeleteTagAsync(string tag, CancellationToken cancellationToken = default)
+    {
+        using var response = await _http.DeleteAsync($"api/v1/tags/{Uri.EscapeDataString(tag)}", cancellationToken);
+        await EnsureSuccessAsync(response, cancellationToken);
     }
 
     /// <summary>Every http(s) link in the message: href targets of the HTML part, then bare URLs of both parts.</summary>

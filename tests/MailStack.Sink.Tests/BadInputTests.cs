@@ -88,7 +88,7 @@ public sealed class BadInputTests
     [InlineData("GET", "api/v1/message/does-not-exist", null, HttpStatusCode.NotFound)]
     [InlineData("GET", "api/v1/search?query=before:not-a-date", null, HttpStatusCode.BadRequest)]
     [InlineData("GET", "api/v1/search?query=larger:lots", null, HttpStatusCode.BadRequest)]
-    [InlineData("GET", "api/v1/messages?start=-1", null, HttpStatusCode.BadRequest)]
+    [InlineData("GET", "api/v1/search", null, HttpStatusCode.BadRequest)]
     [InlineData("GET", "api/v1/wait?timeout=forever", null, HttpStatusCode.BadRequest)]
     [InlineData("GET", "api/v1/wait?count=0", null, HttpStatusCode.BadRequest)]
     [InlineData("DELETE", "api/v1/messages", "{\"IDs\": [", HttpStatusCode.BadRequest)]
@@ -107,6 +107,9 @@ public sealed class BadInputTests
         using var response = await http.SendAsync(request, Cancellation);
         var text = await response.Content.ReadAsStringAsync(Cancellation);
         Assert.Equal(expected, response.StatusCode);
-        Assert.Contains("\"Error\"", text, StringComparison.Ordinal);
+
+        // Mailpit's errors are plain text naming the problem.
+        Assert.Equal("text/plain", response.Content.Headers.ContentType!.MediaType);
+        Assert.False(string.IsNullOrWhiteSpace(text));
     }
 }

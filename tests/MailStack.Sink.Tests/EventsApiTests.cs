@@ -27,7 +27,7 @@ public sealed class EventsApiTests
         Assert.Equal(id, data.GetProperty("Data").GetProperty("IDs")[0].GetString());
     }
 
-    private static async Task<(string Type, JsonElement Data)> ReadFrameAsync(StreamReader reader)
+    internal static async Task<(string Type, JsonElement Data)> ReadFrameAsync(StreamReader reader)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
         timeout.CancelAfter(TimeSpan.FromSeconds(10));

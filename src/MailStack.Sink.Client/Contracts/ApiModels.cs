@@ -35,7 +35,7 @@ public sealed record MessagesResponse(
     [property: JsonPropertyName("tags")] IReadOnlyList<string> Tags,
     [property: JsonPropertyName("messages")] IReadOnlyList<MessageSummary> Messages);
 
-public sealed record AttachmentInfo(string PartID, string FileName, string ContentType, string ContentID, long Size);
+public sealed record AttachmentInfo(string PartID, string FileName, string ContentType, string ContentID, long Size, AttachmentChecksums Checksums);
 
 /// <summary>Mailpit's Message: one message in full.</summary>
 public sealed record MessageDetail(
@@ -48,6 +48,7 @@ public sealed record MessageDetail(
     IReadOnlyList<MailAddress> ReplyTo,
     string ReturnPath,
     string Subject,
+    ListUnsubscribe ListUnsubscribe,
     DateTimeOffset Date,
     IReadOnlyList<string> Tags,
     string Username,
@@ -60,9 +61,10 @@ public sealed record MessageDetail(
 
 public sealed record DeleteRequest(IReadOnlyList<string>? IDs);
 
-public sealed record SetReadRequest(IReadOnlyList<string>? IDs, bool Read);
+public sealed record SetReadRequest(IReadOnlyList<string>? IDs, bool Read, string? Search = null);
 
-public sealed record InfoResponse(string Version, string Database, long DatabaseSize, int Messages, int Unread, IReadOnlyList<string> Tags, RuntimeStats RuntimeStats);
+/// <summary>Mailpit's AppInformation; Tags counts the messages carrying each tag.</summary>
+public sealed record InfoResponse(string Version, string LatestVersion, string Database, long DatabaseSize, int Messages, int Unread, IReadOnlyDictionary<string, int> Tags, RuntimeStats RuntimeStats);
 
 public sealed record RuntimeStats(long Uptime, long Memory, long MessagesDeleted, long SMTPAccepted, long SMTPAcceptedSize, long SMTPRejected, long SMTPIgnored);
 

@@ -11,7 +11,7 @@ internal static partial class ChaosApi
         app.MapGet("/api/v1/chaos", (ChaosEngine chaos) => Results.Ok(chaos.Current));
         app.MapPut("/api/v1/chaos", async (ChaosEngine chaos, HttpRequest request) =>
         {
-            var (body, error) = await MessagesApi.ReadOptionalJsonAsync<ChaosSettings>(request);
+            var (body, error) = await ApiResults.ReadOptionalJsonAsync<ChaosSettings>(request);
             if (error is not null)
             {
                 return error;
@@ -23,12 +23,12 @@ internal static partial class ChaosApi
             {
                 if (trigger is null)
                 {
-                    return MessagesApi.BadRequest("Sender, Recipient and Authentication must be objects when given");
+                    return ApiResults.BadRequest("Sender, Recipient and Authentication must be objects when given");
                 }
 
                 if (trigger.Probability is < 0 or > 100 || trigger.ErrorCode is < 400 or > 599)
                 {
-                    return MessagesApi.BadRequest("a trigger needs Probability 0-100 and ErrorCode 400-599");
+                    return ApiResults.BadRequest("a trigger needs Probability 0-100 and ErrorCode 400-599");
                 }
             }
 
@@ -36,7 +36,7 @@ internal static partial class ChaosApi
             {
                 if (rule.Code is < 200 or > 599 || rule.Probability is < 0 or > 100 || rule.DelayMilliseconds < 0)
                 {
-                    return MessagesApi.BadRequest("a rule needs Code 200-599, Probability 0-100 and a non-negative DelayMilliseconds");
+                    return ApiResults.BadRequest("a rule needs Code 200-599, Probability 0-100 and a non-negative DelayMilliseconds");
                 }
 
                 if (BounceRuleError(rule) is { } bounceError)
@@ -52,7 +52,7 @@ internal static partial class ChaosApi
             }
             catch (ArgumentException ex)
             {
-                return MessagesApi.BadRequest(ex.Message);
+                return ApiResults.BadRequest(ex.Message);
             }
 
             return Results.Ok(chaos.Current);

@@ -11,16 +11,17 @@ internal static class InfoApi
 
     public static void MapInfoApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/info", (MessageStore store) =>
+        app.MapGet("/api/v1/info", (MessageStore store, TagCatalog tags) =>
         {
             var messages = store.Snapshot();
             return Results.Ok(new InfoResponse(
                 typeof(InfoApi).Assembly.GetName().Version?.ToString() ?? "0",
+                "disabled", // Mailpit's answer when its version check is off; a sink never calls out
                 "memory",
                 messages.Sum(m => (long)m.Raw.Length),
                 messages.Count,
                 messages.Count(m => !m.Read),
-                [],
+                tags.All().ToDictionary(t => t, t => messages.Count(m => m.Tags.Contains(t, MessageTags.Comparer))),
                 new RuntimeStats((long)Stopwatch.GetElapsedTime(StartedAt).TotalSeconds, GC.GetTotalMemory(false), 0, 0, 0, 0, 0)));
         });
         app.MapGet("/livez", () => Results.Ok());

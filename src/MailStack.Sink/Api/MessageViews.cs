@@ -1,5 +1,6 @@
 using MailStack.Sink.Client;
 using MailStack.Sink.Storage;
+using System.Security.Cryptography;
 using MimeKit;
 
 namespace MailStack.Sink.Api;
@@ -26,7 +27,7 @@ internal static class MessageViews
 
         var s = stored.Summary;
         return new MessageDetail(
-            stored.Id, s.MessageId, s.From, s.To, s.Cc, s.Bcc, s.ReplyTo, s.ReturnPath, s.Subject, s.Date,
+            stored.Id, s.MessageId, s.From, s.To, s.Cc, s.Bcc, s.ReplyTo, s.ReturnPath, s.Subject, ListUnsubscribeParser.Of(message.Headers), s.Date,
             stored.Tags, stored.Username ?? "", message.TextBody ?? "", message.HtmlBody ?? "", stored.Raw.Length, inline, attachments,
             EnvelopeView(stored.Envelope));
     }
@@ -51,11 +52,29 @@ internal static class MessageViews
         }
     }
 
+    /// <summary>The decoded bytes of a part.</summary>
+    public static byte[] Content(MimePart part)
+    {
+        using var content = new MemoryStream();
+        part.Content?.DecodeTo(content);
+        return content.ToArray();
+    }
+
+    /// <summary>Mailpit names a part without a file name by its Content-ID.</summary>
+    public static string FileName(MimePart part) => part.FileName ?? part.ContentId ?? "";
+
     private static AttachmentInfo Info(string partId, MimePart part)
     {
-        using var counter = new MemoryStream();
-        part.Content?.DecodeTo(counter);
-        return new AttachmentInfo(partId, part.FileName ?? "", part.ContentType.MimeType, part.ContentId ?? "", counter.Length);
+        var content = Content(part);
+
+        // Checksums to compare files, as Mailpit lists them, not security.
+#pragma warning disable CA5351, CA5350
+        var checksums = new AttachmentChecksums(
+            Convert.ToHexStringLower(MD5.HashData(content)),
+            Convert.ToHexStringLower(SHA1.HashData(content)),
+            Convert.ToHexStringLower(SHA256.HashData(content)));
+#pragma warning restore CA5351, CA5350
+        return new AttachmentInfo(partId, FileName(part), part.ContentType.MimeType, part.ContentId ?? "", content.Length, checksums);
     }
 }
 

@@ -1,84 +1,90 @@
-using MailStack.Sink.Client;
 using System.Globalization;
-using System.Text.Json;
+using MailStack.Sink.Client;
 using MailStack.Sink.Search;
 using MailStack.Sink.Storage;
-using MimeKit;
 
 namespace MailStack.Sink.Api;
 
-/// <summary>The Mailpit v1 message endpoints, plus the <c>wait</c> long-poll extension.</summary>
+/// <summary>The Mailpit v1 message endpoints (answers as Mailpit's <c>server/apiv1</c>), plus the <c>wait</c> long-poll extension.</summary>
 internal static class MessagesApi
 {
     private const int DefaultLimit = 50;
+    private const string NoSearchQuery = "Error: no search query";
     private static readonly TimeSpan MaxWait = TimeSpan.FromMinutes(5);
 
     public static void MapMessagesApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/v1");
-        api.MapGet("/messages", (MessageStore store, int? start, int? limit) => List(store, SearchQuery.All, start, limit));
-        api.MapGet("/search", (MessageStore store, string? query, int? start, int? limit) =>
-            WithQuery(query, q => List(store, q, start, limit)));
+        api.MapGet("/messages", (MessageStore store, TagCatalog tags, string? start, string? limit, string? before) =>
+            List(store, tags, null, Paging.From(start, limit, before)));
+        api.MapGet("/search", (MessageStore store, TagCatalog tags, string? query, string? start, string? limit, string? before) =>
+            string.IsNullOrWhiteSpace(query)
+                ? ApiResults.BadRequest(NoSearchQuery)
+                : WithQuery(query, q => List(store, tags, q, Paging.From(start, limit, before))));
         api.MapDelete("/messages", DeleteAsync);
         api.MapDelete("/search", (MessageStore store, string? query) =>
-            WithQuery(query, q =>
-            {
-                if (q.IsEmpty)
+            string.IsNullOrWhiteSpace(query)
+                ? ApiResults.BadRequest(NoSearchQuery)
+                : WithQuery(query, q =>
                 {
-                    return BadRequest("a search query is required; DELETE /api/v1/messages deletes everything");
-                }
-
-                return Results.Ok(new { Deleted = store.Delete(store.Snapshot().Where(q.Matches).Select(m => m.Id).ToList()) });
-            }));
+                    store.Delete(store.Snapshot().Where(q.Matches).Select(m => m.Id).ToList());
+                    return ApiResults.Ok();
+                }));
         api.MapPut("/messages", SetReadAsync);
         api.MapGet("/message/{id}", (MessageStore store, string id, string? query) =>
-            Resolve(store, id, query, m =>
+            MessageLookup.Resolve(store, id, query, m =>
             {
                 m.Read = true;
                 return Results.Ok(MessageViews.Detail(m));
             }));
-        api.MapGet("/message/{id}/headers", (MessageStore store, string id) =>
-            Resolve(store, id, null, m => Results.Ok(m.Parse().Headers
-                .GroupBy(h => h.Field, StringComparer.OrdinalIgnoreCase)
-                .ToDictionary(g => g.Key, g => g.Select(h => h.Value.Trim()).ToList()))));
-        api.MapGet("/message/{id}/raw", (MessageStore store, string id) =>
-            Resolve(store, id, null, m => Results.Bytes(m.Raw, "message/rfc822")));
-        api.MapGet("/message/{id}/part/{partId}", (MessageStore store, string id, string partId) =>
-            Resolve(store, id, null, m =>
+        api.MapGet("/message/{id}/headers", (MessageStore store, string id, string? query) =>
+            MessageLookup.Resolve(store, id, query, m => Results.Ok(HeaderMap.Of(m.Parse().Headers))));
+        api.MapGet("/message/{id}/raw", (HttpContext context, MessageStore store, string id, string? query, string? dl) =>
+            MessageLookup.Resolve(store, id, query, m =>
+            {
+                if (dl == "1")
+                {
+                    context.Response.Headers.ContentDisposition = $"attachment; filename=\"{m.Id}.eml\"";
+                }
+
+                return Results.Bytes(m.Raw, "text/plain; charset=utf-8");
+            }));
+        api.MapGet("/message/{id}/part/{partId}", (HttpContext context, MessageStore store, string id, string partId, string? query) =>
+            MessageLookup.Resolve(store, id, query, m =>
             {
                 var part = MessageViews.Parts(m.Parse()).FirstOrDefault(p => p.PartId == partId).Part;
                 if (part is null)
                 {
-                    return Results.NotFound(new ApiError($"message {id} has no part {partId}"));
+                    return ApiResults.NotFound();
                 }
 
-                using var content = new MemoryStream();
-                part.Content?.DecodeTo(content);
-                return Results.File(content.ToArray(), part.ContentType.MimeType, part.FileName);
+                context.Response.Headers.ContentDisposition = $"inline; filename=\"{Uri.EscapeDataString(MessageViews.FileName(part))}\"";
+                return Results.Bytes(MessageViews.Content(part), part.ContentType.MimeType);
             }));
         api.MapGet("/wait", WaitAsync);
     }
 
-    private static IResult List(MessageStore store, SearchQuery query, int? start, int? limit)
+    private static IResult List(MessageStore store, TagCatalog tags, SearchQuery? query, Paging paging)
     {
-        if (start is < 0 || limit is < 0)
-        {
-            return BadRequest("start and limit must not be negative");
-        }
-
         var all = store.Snapshot();
-        var matching = query.IsEmpty ? all : all.Where(query.Matches).ToList();
-        var from = start ?? 0;
-        var page = matching.Skip(from).Take(limit is > 0 ? limit.Value : DefaultLimit).Select(MessageSummaries.Of).ToList();
+        var candidates = paging.Before is { } before ? all.Where(m => m.Received < before) : all;
+        var matching = query is null ? candidates.ToList() : candidates.Where(query.Matches).ToList();
+        var page = paging.Take(matching, unlimitedWhenZero: query is null).Select(MessageSummaries.Of).ToList();
+        var unread = all.Count(m => !m.Read);
+
+        // Mailpit: a plain list counts the whole mailbox in messages_count, a search counts its matches.
         return Results.Ok(new MessagesResponse(
-            all.Count, all.Count(m => !m.Read), page.Count, matching.Count, matching.Count(m => !m.Read), from, [], page));
+            all.Count, unread, page.Count,
+            query is null ? all.Count : matching.Count,
+            query is null ? unread : matching.Count(m => !m.Read),
+            paging.Start, tags.All(), page));
     }
 
     /// <summary>
     /// Long-poll: returns once <c>count</c> messages match <c>query</c>, or 408 after <c>timeout</c>.
     /// The store version is read before each evaluation, so a message stored at any moment is seen.
     /// </summary>
-    private static async Task<IResult> WaitAsync(MessageStore store, string? query, int? count, string? timeout, CancellationToken cancellationToken)
+    private static async Task<IResult> WaitAsync(MessageStore store, TagCatalog tags, string? query, int? count, string? timeout, CancellationToken cancellationToken)
     {
         SearchQuery parsed;
         try
@@ -87,18 +93,18 @@ internal static class MessagesApi
         }
         catch (FormatException ex)
         {
-            return BadRequest(ex.Message);
+            return ApiResults.BadRequest(ex.Message);
         }
 
         var wanted = count ?? 1;
         if (wanted < 1)
         {
-            return BadRequest("count must be at least 1");
+            return ApiResults.BadRequest("count must be at least 1");
         }
 
         if (!TryParseTimeout(timeout, out var limit))
         {
-            return BadRequest($"timeout '{timeout}' is not a duration (use e.g. 500ms, 10s, 2m)");
+            return ApiResults.BadRequest($"timeout '{timeout}' is not a duration (use e.g. 500ms, 10s, 2m)");
         }
 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -111,7 +117,7 @@ internal static class MessagesApi
             if (matching.Count >= wanted)
             {
                 return Results.Ok(new MessagesResponse(all.Count, all.Count(m => !m.Read), matching.Count, matching.Count,
-                    matching.Count(m => !m.Read), 0, [], matching.Select(MessageSummaries.Of).ToList()));
+                    matching.Count(m => !m.Read), 0, tags.All(), matching.Select(MessageSummaries.Of).ToList()));
             }
 
             try
@@ -127,28 +133,31 @@ internal static class MessagesApi
         }
     }
 
+    /// <summary>Mailpit: listed IDs are deleted (unknown ones ignored), no IDs deletes everything.</summary>
     private static async Task<IResult> DeleteAsync(MessageStore store, HttpRequest request)
     {
-        var (body, error) = await ReadOptionalJsonAsync<DeleteRequest>(request);
+        var (body, error) = await ApiResults.ReadOptionalJsonAsync<DeleteRequest>(request);
         if (error is not null)
         {
             return error;
         }
 
-        if (body?.IDs is not { Count: > 0 } ids)
+        if (body?.IDs is { Count: > 0 } ids)
+        {
+            store.Delete(ids);
+        }
+        else
         {
             store.DeleteAll();
-            return Results.Ok(new { Deleted = "all" });
         }
 
-        var missing = ids.Where(id => store.Find(id) is null).ToList();
-        store.Delete(ids);
-        return missing.Count == 0 ? Results.Ok(new { Deleted = ids.Count }) : Results.NotFound(new ApiError($"not found: {string.Join(", ", missing)}"));
+        return ApiResults.Ok();
     }
 
+    /// <summary>Mailpit: <c>{"IDs":[…]}</c> or <c>{"Search":"…"}</c> (not both) or neither for every message.</summary>
     private static async Task<IResult> SetReadAsync(MessageStore store, HttpRequest request)
     {
-        var (body, error) = await ReadOptionalJsonAsync<SetReadRequest>(request);
+        var (body, error) = await ApiResults.ReadOptionalJsonAsync<SetReadRequest>(request);
         if (error is not null)
         {
             return error;
@@ -156,35 +165,26 @@ internal static class MessagesApi
 
         if (body is null)
         {
-            return BadRequest("a JSON body {\"IDs\":[...],\"Read\":true|false} is required");
+            return ApiResults.BadRequest("a JSON body {\"IDs\":[...],\"Read\":true|false} is required");
         }
 
-        return Results.Ok(new { Updated = store.SetRead(body.IDs is { Count: > 0 } ids ? ids : null, body.Read) });
-    }
-
-    private static IResult Resolve(MessageStore store, string id, string? query, Func<StoredMessage, IResult> found)
-    {
-        StoredMessage? message;
-        if (string.Equals(id, "latest", StringComparison.OrdinalIgnoreCase))
+        var hasIds = body.IDs is { Count: > 0 };
+        if (hasIds && !string.IsNullOrWhiteSpace(body.Search))
         {
-            SearchQuery parsed;
-            try
-            {
-                parsed = SearchQuery.Parse(query);
-            }
-            catch (FormatException ex)
-            {
-                return BadRequest(ex.Message);
-            }
-
-            message = store.Snapshot().FirstOrDefault(parsed.Matches);
+            return ApiResults.BadRequest("You may specify either IDs or a search query, not both");
         }
-        else
+
+        if (!string.IsNullOrWhiteSpace(body.Search))
         {
-            message = store.Find(id);
+            return WithQuery(body.Search, q =>
+            {
+                store.SetRead(store.Snapshot().Where(q.Matches).Select(m => m.Id).ToList(), body.Read);
+                return ApiResults.Ok();
+            });
         }
 
-        return message is null ? Results.NotFound(new ApiError($"message '{id}' not found")) : found(message);
+        store.SetRead(hasIds ? body.IDs : null, body.Read);
+        return ApiResults.Ok();
     }
 
     private static IResult WithQuery(string? query, Func<SearchQuery, IResult> run)
@@ -195,35 +195,7 @@ internal static class MessagesApi
         }
         catch (FormatException ex)
         {
-            return BadRequest(ex.Message);
-        }
-    }
-
-    internal static IResult BadRequest(string message) => Results.BadRequest(new ApiError(message));
-
-    /// <summary>Reads a JSON body if there is one; malformed JSON is a 400 naming the problem.</summary>
-    internal static async Task<(T? Body, IResult? Error)> ReadOptionalJsonAsync<T>(HttpRequest request)
-        where T : class
-    {
-        if (request.ContentLength == 0)
-        {
-            return (null, null);
-        }
-
-        using var reader = new StreamReader(request.Body);
-        var text = await reader.ReadToEndAsync(request.HttpContext.RequestAborted);
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return (null, null);
-        }
-
-        try
-        {
-            return (JsonSerializer.Deserialize<T>(text, SinkJson.Options), null);
-        }
-        catch (JsonException ex)
-        {
-            return (null, BadRequest($"invalid JSON body: {ex.Message}"));
+            return ApiResults.BadRequest(ex.Message);
         }
     }
 
@@ -250,5 +222,20 @@ internal static class MessagesApi
 
         timeout = TimeSpan.FromSeconds(Math.Min(value * scale, MaxWait.TotalSeconds));
         return true;
+    }
+
+    /// <summary>
+    /// Mailpit's paging parameters: what does not parse is ignored (start 0, limit 50);
+    /// <c>limit=0</c> lists everything but finds nothing in a search; <c>before</c> is a date.
+    /// </summary>
+    private sealed record Paging(int Start, int Limit, DateTimeOffset? Before)
+    {
+        public static Paging From(string? start, string? limit, string? before) => new(
+            int.TryParse(start, CultureInfo.InvariantCulture, out var s) && s > 0 ? s : 0,
+            int.TryParse(limit, CultureInfo.InvariantCulture, out var l) && l > -1 ? l : DefaultLimit,
+            DateTimeOffset.TryParse(before, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var b) ? b : null);
+
+        public IEnumerable<StoredMessage> Take(IReadOnlyList<StoredMessage> matching, bool unlimitedWhenZero) =>
+            Limit == 0 && unlimitedWhenZero ? matching : matching.Skip(Start).Take(Limit);
     }
 }

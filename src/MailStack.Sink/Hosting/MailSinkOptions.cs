@@ -18,6 +18,11 @@ public sealed class MailSinkOptions
 
     public StoreOptions Store { get; set; } = new();
 
+    /// <summary>The SMTP server a message is released to.</summary>
+    public ReleaseOptions Release { get; set; } = new();
+
+    public LinkCheckOptions LinkCheck { get; set; } = new();
+
     /// <summary>Fault injection active from start-up (the API can change it later).</summary>
     public ChaosSettings Chaos { get; set; } = new();
 

@@ -1,9 +1,12 @@
 using MailStack.Sink.Client;
 using System.Net;
 using MailStack.Sink.Api;
+using MailStack.Sink.Api.MailHog;
 using MailStack.Sink.Bounces;
 using MailStack.Sink.Chaos;
 using MailStack.Sink.Imap;
+using MailStack.Sink.LinkCheck;
+using MailStack.Sink.Relay;
 using MailStack.Sink.Smtp;
 using MailStack.Sink.Storage;
 using MailStack.Sink.Ui;
@@ -48,6 +51,9 @@ public static class SinkApplication
         builder.Services.AddSingleton(Options.Create(options));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<MessageStore>();
+        builder.Services.AddSingleton<TagCatalog>();
+        builder.Services.AddSingleton<MessageRelay>();
+        builder.Services.AddSingleton<LinkChecker>();
         builder.Services.AddSingleton<ChaosEngine>();
         builder.Services.AddSingleton<BounceScheduler>();
         builder.Services.AddHostedService(services => services.GetRequiredService<BounceScheduler>());
@@ -132,13 +138,20 @@ public static class SinkApplication
     public static WebApplication MapMailSink(this WebApplication app)
     {
         app.MapMessagesApi();
+        app.MapSendApi();
+        app.MapTagsApi();
+        app.MapViewApi();
+        app.MapThumbnailApi();
+        app.MapReleaseApi();
+        app.MapLinkCheckApi();
+        app.MapMailHogApi();
         app.MapChaosApi();
         app.MapInfoApi();
         app.MapEventsApi();
         app.MapMailboxesApi();
         app.MapMailSinkUi();
         app.MapImapApi();
-        app.MapFallback((HttpContext context) => Results.NotFound(new ApiError($"no route {context.Request.Method} {context.Request.Path}")));
+        app.MapFallback(() => ApiResults.NotFound());
         return app;
     }
 }

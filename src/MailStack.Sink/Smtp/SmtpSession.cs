@@ -54,6 +54,7 @@ internal sealed partial class SmtpSession
     private SmtpState _state = SmtpState.Connected;
     private string? _authenticatedUser;
     private string _mailFrom = "";
+    private string _helo = "";
     private readonly List<string> _recipients = [];
     private int _consecutiveErrors;
 
@@ -193,6 +194,7 @@ internal sealed partial class SmtpSession
 
         ResetTransaction();
         _state = SmtpState.Ready;
+        _helo = domain;
         if (verb == "HELO")
         {
             return await OkAsync($"250 {_options.HostName}", cancellationToken);
@@ -533,7 +535,7 @@ internal sealed partial class SmtpSession
             return false; // disconnected mid-DATA: nothing is stored
         }
 
-        var envelope = new Envelope(_mailFrom, [.. _recipients]) { Dsn = new EnvelopeDsn(_dsnReturn, _envelopeId, [.. _recipientDsn]) };
+        var envelope = new Envelope(_mailFrom, [.. _recipients]) { Dsn = new EnvelopeDsn(_dsnReturn, _envelopeId, [.. _recipientDsn]), Helo = _helo };
         ResetTransaction();
         if (status == DataStatus.TooLarge)
         {

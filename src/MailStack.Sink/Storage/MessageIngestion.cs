@@ -66,11 +66,13 @@ public static class MessageIngestion
         Buffer.BlockCopy(data, 0, raw, prefix.Length, length);
 
         var from = message.From.Mailboxes.Select(ToAddress).FirstOrDefault() ?? new MailAddress("", envelope.From);
+        var to = message.To.Mailboxes.Select(ToAddress).ToList();
+        var cc = message.Cc.Mailboxes.Select(ToAddress).ToList();
         var summary = new MessageSummaryFields(
             messageId,
             from,
-            message.To.Mailboxes.Select(ToAddress).ToList(),
-            message.Cc.Mailboxes.Select(ToAddress).ToList(),
+            to,
+            cc,
             bcc,
             message.ReplyTo.Mailboxes.Select(ToAddress).ToList(),
             returnPath,
@@ -78,7 +80,8 @@ public static class MessageIngestion
             message.Date == DateTimeOffset.MinValue ? DateTimeOffset.UtcNow : message.Date,
             message.Attachments.Count(),
             Snippet(message),
-            message.Headers[TraceParentHeader]);
+            message.Headers[TraceParentHeader],
+            MessageTags.OnArrival(message, from, [.. to, .. cc, .. bcc]));
         return (raw, summary);
     }
 

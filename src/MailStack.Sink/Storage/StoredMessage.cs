@@ -8,12 +8,16 @@ public sealed record Envelope(string From, IReadOnlyList<string> Recipients)
 {
     /// <summary>The RFC 3461 parameters (RET, ENVID, NOTIFY, ORCPT) the client gave.</summary>
     public EnvelopeDsn Dsn { get; init; } = EnvelopeDsn.None;
+
+    /// <summary>The name the client gave in HELO/EHLO (MailHog shows it as <c>Raw.Helo</c>); empty for the send API.</summary>
+    public string Helo { get; init; } = "";
 }
 
 /// <summary>A message as stored: raw bytes (exactly what a client fetches) plus what the list views need.</summary>
 public sealed class StoredMessage
 {
     private volatile bool _read;
+    private volatile IReadOnlyList<string> _tags;
     private string? _searchText;
 
     internal StoredMessage(string id, long sequence, Envelope envelope, DateTimeOffset received, byte[] raw, MessageSummaryFields summary, string? username)
@@ -25,6 +29,7 @@ public sealed class StoredMessage
         Raw = raw;
         Summary = summary;
         Username = username;
+        _tags = summary.Tags ?? [];
     }
 
     public string Id { get; }
@@ -43,7 +48,12 @@ public sealed class StoredMessage
     /// <summary>The SMTP AUTH user that sent it, if any.</summary>
     public string? Username { get; }
 
-    public IReadOnlyList<string> Tags { get; init; } = [];
+    /// <summary>Mailpit tags, sorted; replaced as a whole (see <c>MessageTags</c>) so readers never see a half-made list.</summary>
+    public IReadOnlyList<string> Tags
+    {
+        get => _tags;
+        set => _tags = value;
+    }
 
     public bool Read
     {
@@ -84,4 +94,5 @@ public sealed record MessageSummaryFields(
     DateTimeOffset Date,
     int AttachmentCount,
     string Snippet,
-    string? TraceParent = null);
+    string? TraceParent = null,
+    IReadOnlyList<string>? Tags = null);

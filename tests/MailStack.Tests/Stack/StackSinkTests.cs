@@ -37,6 +37,23 @@ public sealed class StackSinkTests(StackFixture stack)
     }
 
     [Fact]
+    public async Task Release_in_tenant1s_sink_relays_to_tenant2s_sink()
+    {
+        using var tenant1 = ClientFor("sink-tenant1");
+        using var tenant2 = ClientFor("sink-tenant2");
+        var to = tenant1.NewAddress("release-source");
+        var releasedTo = tenant2.NewAddress("release-target");
+        await SendAsync("sink-tenant1", to, "released across tenants");
+        var original = await tenant1.WaitForMessageAsync(MailSinkClient.To(to), cancellationToken: Cancellation);
+
+        await tenant1.ReleaseAsync(original.ID, [releasedTo], Cancellation);
+
+        var released = await tenant2.WaitForMessageAsync(MailSinkClient.To(releasedTo), cancellationToken: Cancellation);
+        Assert.Equal("released across tenants", released.Subject);
+        Assert.NotEqual(original.MessageID, released.MessageID);
+    }
+
+    [Fact]
     public async Task Purge_command_empties_a_sink()
     {
         // Purging is global to the sink: no other test relies on mail staying in sink-tenant2.
