@@ -41,7 +41,7 @@ internal static partial class ChaosApi
 
                 if (BounceRuleError(rule) is { } bounceError)
                 {
-                    return MessagesApi.BadRequest(bounceError);
+                    return ApiResults.BadRequest(bounceError);
                 }
             }
 

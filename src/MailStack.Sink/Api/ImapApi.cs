@@ -12,7 +12,7 @@ internal static class ImapApi
     public static void MapImapApi(this IEndpointRouteBuilder app) =>
         app.MapPost("/api/v1/imap/uidvalidity", async (MailboxDirectory mailboxes, HttpRequest request) =>
         {
-            var (body, error) = await MessagesApi.ReadOptionalJsonAsync<UidValidityRequest>(request);
+            var (body, error) = await ApiResults.ReadOptionalJsonAsync<UidValidityRequest>(request);
             if (error is not null)
             {
                 return error;
