@@ -70,7 +70,7 @@ public sealed class SinkApiTests
         var id = (string)(await GetJsonAsync(http, "api/v1/messages"))["messages"]![0]!["ID"]!;
         var detail = await GetJsonAsync(http, $"api/v1/message/{id}");
         Assert.Equal(
-            ["ID", "MessageID", "From", "To", "Cc", "Bcc", "ReplyTo", "ReturnPath", "Subject", "ListUnsubscribe", "Date", "Tags", "Username", "Text", "HTML", "Size", "Inline", "Attachments"],
+            ["ID", "MessageID", "From", "To", "Cc", "Bcc", "ReplyTo", "ReturnPath", "Subject", "ListUnsubscribe", "Date", "Tags", "Username", "Text", "HTML", "Size", "Inline", "Attachments", "Envelope"],
             detail.AsObject().Select(p => p.Key));
         Assert.Equal("plain body", ((string)detail["Text"]!).Trim());
         Assert.Contains("<a href=\"https://example.test/x\">", (string)detail["HTML"]!, StringComparison.Ordinal);

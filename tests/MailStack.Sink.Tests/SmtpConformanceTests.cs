@@ -124,7 +124,7 @@ public sealed class SmtpConformanceTests
         Assert.StartsWith("220 ", await wire.ReadReplyAsync(), StringComparison.Ordinal);
         var lines = (await wire.CommandAsync("EHLO client.test")).Split('\n').Select(l => l[4..]).ToList();
 
-        Assert.Equal(["SIZE 12345", "8BITMIME", "SMTPUTF8", "PIPELINING", "ENHANCEDSTATUSCODES", "STARTTLS", "AUTH PLAIN LOGIN CRAM-MD5", "HELP"], lines.Skip(1));
+        Assert.Equal(["SIZE 12345", "8BITMIME", "SMTPUTF8", "PIPELINING", "ENHANCEDSTATUSCODES", "DSN", "STARTTLS", "AUTH PLAIN LOGIN CRAM-MD5", "HELP"], lines.Skip(1));
     }
 
     [Fact]
