@@ -2,6 +2,7 @@ using MailStack.Proxy.Apis;
 using MailStack.Proxy.Dispatch;
 using MailStack.Proxy.Model;
 using MailStack.Proxy.Persistence;
+using MailStack.Proxy.Retention;
 using MailStack.Proxy.Security;
 using MailStack.Proxy.Telemetry;
 
@@ -16,6 +17,7 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddProxyPersistence();
 builder.Services.AddProxyAuthorization();
 builder.Services.AddProxyDispatch(builder.Configuration);
+builder.Services.AddProxyRetention(builder.Configuration);
 builder.Services.AddSingleton<ProxyMetrics>();
 
 var app = builder.Build();

@@ -28,6 +28,10 @@ public sealed class ProxyMetrics
         _counts.AddOrUpdate((name, tenantId, accountId), 1, (_, n) => n + 1);
     }
 
+    /// <summary>Counts messages a rate limit held back (deferred or rejected); its outcome is counted by <see cref="Record"/> as well.</summary>
+    public void RateLimited(string tenantId, string accountId, int messages) =>
+        _counts.AddOrUpdate(("mailstack_rate_limited_total", tenantId, accountId), messages, (_, n) => n + messages);
+
     public string Render(long pending)
     {
         var text = new StringBuilder();
