@@ -216,6 +216,8 @@ public sealed class ClockedProxy : IAsyncDisposable
                 // The idle pause runs on the (fake) clock: none, or it would wait for the test to move time.
                 ["Proxy:Dispatch:MinClaimInterval"] = "00:00:00",
                 ["Proxy:Dispatch:SyncInterval"] = "1.00:00:00",
+                // The retention job only where a test asks for it (days pass here in an instant).
+                ["Proxy:Retention:Interval"] = "40.00:00:00",
                 ["urls"] = "http://127.0.0.1:0",
             };
             foreach (var (key, value) in defaults.Where(d => !settings.ContainsKey(d.Key)).Concat(settings))
