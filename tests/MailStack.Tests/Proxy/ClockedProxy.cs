@@ -162,14 +162,16 @@ public sealed class ClockedProxy : IAsyncDisposable
             () => string.Join("\n", last.Values.Select(m => $"{m.GetProperty("id")}: {Status(m)}")));
     }
 
-    /// <summary>Waits until every event of the tenant's messages is reported.</summary>
+    /// <summary>Waits until every message of the tenant is finished (sent, error) and each of its events reported.</summary>
     public async Task<Dictionary<string, JsonElement>> WaitUntilReportedAsync(string tenantId)
     {
         Dictionary<string, JsonElement> last = [];
         return await Eventually.GetAsync(async cancellation =>
         {
             last = await MessagesAsync(tenantId, cancellation);
-            return last.Count > 0 && last.Values.All(m => m.GetProperty("history").EnumerateArray().All(e => e.TryGetProperty("reported_ts", out _))) ? last : null;
+            return last.Count > 0 && last.Values.All(m => Status(m) is "sent" or "error"
+                && m.GetProperty("history").GetArrayLength() > 0
+                && m.GetProperty("history").EnumerateArray().All(e => e.TryGetProperty("reported_ts", out _))) ? last : null;
         }, $"every event of {tenantId} to be reported", TimeSpan.FromSeconds(30), () => string.Join("\n", last.Values));
     }
 
