@@ -6,6 +6,7 @@ message is pending (every message is then sent into sink-tenant1, counted there 
 Usage: python3 bench/proxy-throughput.py PROXY_URL ADMIN_TOKEN SMTP_HOST SMTP_PORT SINK_API [N] [REPLICAS]
 """
 import json
+import os
 import sys
 import time
 import urllib.parse
@@ -28,7 +29,11 @@ def call(method, path, body=None, token=admin):
 
 tenant = "bench-" + uuid.uuid4().hex[:8]
 key = call("POST", "/tenant", {"id": tenant})["api_key"]
-call("POST", "/account", {"id": "main", "tenant_id": tenant, "host": smtp_host, "port": int(smtp_port), "use_tls": False})
+# BENCH_LIMIT=N gives the account limits of N per minute, hour and day (configured, not reached:
+# the send policy's cost with every window counted).
+limit = int(os.environ.get("BENCH_LIMIT", "0"))
+limits = {"limit_per_minute": limit, "limit_per_hour": limit, "limit_per_day": limit} if limit > 0 else {}
+call("POST", "/account", {"id": "main", "tenant_id": tenant, "host": smtp_host, "port": int(smtp_port), "use_tls": False, **limits})
 call("POST", f"/commands/suspend?tenant_id={tenant}")
 to = f"{tenant}@bench.test"
 
@@ -54,4 +59,4 @@ elapsed = time.perf_counter() - t0
 query = urllib.parse.quote(f"envelope-to:{to}")
 with urllib.request.urlopen(f"{sink_api}/api/v1/search?query={query}&limit=1") as r:
     stored = json.load(r)["messages_count"]
-print(f"delivery_msgs_per_s={n / elapsed:.0f} seconds={elapsed:.1f} delivered_in_sink={stored} of {n} (proxy replicas: {replicas})")
+print(f"delivery_msgs_per_s={n / elapsed:.0f} seconds={elapsed:.1f} delivered_in_sink={stored} of {n} (proxy replicas: {replicas}, limits: {limit or 'none'})")

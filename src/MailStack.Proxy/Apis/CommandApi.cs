@@ -1,12 +1,13 @@
 using MailStack.Proxy.Dispatch;
 using MailStack.Proxy.Model;
 using MailStack.Proxy.Persistence;
+using MailStack.Proxy.Retention;
 using MailStack.Proxy.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace MailStack.Proxy.Apis;
 
-/// <summary>Run-now, and suspend / activate a tenant (<c>"*"</c>) or one batch code.</summary>
+/// <summary>Run-now, suspend / activate a tenant (<c>"*"</c>) or one batch code, and cleanup of old reported messages.</summary>
 public static class CommandApi
 {
     public static IEndpointRouteBuilder MapCommandApi(this IEndpointRouteBuilder app)
@@ -20,8 +21,17 @@ public static class CommandApi
         commands.MapPost("/commands/activate", (string? tenant_id, string? batch_code, TenantStore tenants, DispatchSignal signal, CancellationToken cancellationToken) =>
             ChangeAsync(tenant_id!, batch_code, suspend: false, tenants, signal, cancellationToken))
             .RequireTenant(TenantSource.Query("tenant_id")).WithSummary("Activate the tenant, or one batch code");
+        commands.MapPost("/commands/cleanup-messages", CleanupAsync).RequireTenant(TenantSource.Query("tenant_id"))
+            .Produces<ValidationErrors>(StatusCodes.Status422UnprocessableEntity)
+            .WithSummary("Delete the tenant's finished messages reported longer ago than its retention (or older_than_seconds)");
         return app;
     }
+
+    private static async Task<Results<Ok<CleanupMessagesResult>, NotFound<ApiError>>> CleanupAsync(
+        string? tenant_id, JsonBody<CleanupMessagesRequest> body, RetentionCleaner cleaner, CancellationToken cancellationToken) =>
+        await cleaner.CleanTenantAsync(tenant_id!, body.Value.OlderThanSeconds, cancellationToken) is { } removed
+            ? TypedResults.Ok(new CleanupMessagesResult(removed))
+            : ApiErrors.NotFound($"tenant '{tenant_id}' not found");
 
     private static async Task<Ok<OkResponse>> RunNowAsync(string? tenant_id, HttpContext context, EventStore events, DispatchSignal signal, CancellationToken cancellationToken)
     {

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using MailKit.Net.Smtp;
 using MailStack.Proxy.Model;
 using MailStack.Proxy.Persistence;
+using MailStack.Proxy.RateLimits;
 using MailStack.Proxy.Telemetry;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -16,8 +17,8 @@ namespace MailStack.Proxy.Dispatch;
 /// through the tenant's account over pooled MailKit connections and records every outcome as an
 /// event to report.
 /// </summary>
-public sealed class Dispatcher(MessageQueue queue, AccountStore accounts, DispatchSignal signal, SmtpConnectionPool pool, DeliveryOutcomes outcomes,
-    OutcomeFactory outcome, IOptions<DispatchOptions> options, TimeProvider time, ILogger<Dispatcher> logger) : BackgroundService
+public sealed class Dispatcher(MessageQueue queue, AccountStore accounts, SendLog sendLog, DispatchSignal signal, SmtpConnectionPool pool, DeliveryOutcomes outcomes,
+    OutcomeFactory outcome, ProxyMetrics metrics, IOptions<DispatchOptions> options, TimeProvider time, ILogger<Dispatcher> logger) : BackgroundService
 {
     private DispatchOptions Options => options.Value;
 
@@ -126,6 +127,12 @@ public sealed class Dispatcher(MessageQueue queue, AccountStore accounts, Dispat
             return;
         }
 
+        var limits = SendLimits.Of(account.LimitPerMinute, account.LimitPerHour, account.LimitPerDay);
+        if (!limits.Unlimited)
+        {
+            messages = await AdmitAsync(account, limits, messages, cancellationToken);
+        }
+
         var endpoint = SmtpEndpoint.Of(account);
 
         // Priority levels go out one after another, so the order holds at the receiver; within a
@@ -137,6 +144,39 @@ public sealed class Dispatcher(MessageQueue queue, AccountStore accounts, Dispat
             var failures = await Task.WhenAll(Enumerable.Range(0, connections).Select(_ => SendOverOneConnectionAsync(endpoint, queue, cancellationToken)));
             await SettleLeftoversAsync(queue, failures.LastOrDefault(f => f is not null), cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// The send policy of an account with rate limits, read at every claim (so a changed limit holds
+    /// from the next batch): the messages its windows have room for go on; the rest are deferred to
+    /// the window's end or rejected, as the account says. Counted across replicas by <see cref="SendLog"/>.
+    /// </summary>
+    /// <returns>The messages admitted, in sending order.</returns>
+    private async Task<List<ClaimedMessage>> AdmitAsync(SmtpAccount account, SendLimits limits, List<ClaimedMessage> messages, CancellationToken cancellationToken)
+    {
+        SendAdmission admission;
+        try
+        {
+            admission = await sendLog.AdmitAsync(account.TenantId, account.Id, limits, [.. messages.Select(m => m.Pk)], time.GetUtcNow().ToUnixTimeSeconds(), cancellationToken);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or OperationCanceledException)
+        {
+            logger.LogWarning("Could not check the rate limits of {TenantId}/{AccountId} ({Reason}); its {Count} message(s) go back to the queue", account.TenantId, account.Id, ex.Message, messages.Count);
+            await ReleaseAsync(messages);
+            return [];
+        }
+
+        if (admission.Excess.Count > 0)
+        {
+            var held = messages.Skip(admission.Admitted).Zip(admission.Excess, (message, hit) => outcome.RateLimited(message, hit, account.LimitBehavior)).ToList();
+            await outcomes.RecordAsync(held, CancellationToken.None);
+            metrics.RateLimited(account.TenantId, account.Id, held.Count);
+
+            logger.LogInformation("{Count} message(s) of {TenantId}/{AccountId} over {Reason}: {Behavior}", held.Count, account.TenantId, account.Id,
+                admission.Excess[0].Reason, account.LimitBehavior == LimitBehavior.Reject ? "rejected" : "deferred");
+        }
+
+        return [.. messages.Take(admission.Admitted)];
     }
 
     /// <summary>

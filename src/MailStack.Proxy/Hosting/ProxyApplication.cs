@@ -2,6 +2,7 @@ using MailStack.Proxy.Apis;
 using MailStack.Proxy.Dispatch;
 using MailStack.Proxy.Model;
 using MailStack.Proxy.Persistence;
+using MailStack.Proxy.Retention;
 using MailStack.Proxy.Security;
 using MailStack.Proxy.Telemetry;
 
@@ -25,6 +26,7 @@ public static class ProxyApplication
         builder.Services.AddProxyPersistence();
         builder.Services.AddProxyAuthorization();
         builder.Services.AddProxyDispatch(builder.Configuration);
+        builder.Services.AddProxyRetention(builder.Configuration);
         builder.Services.AddProxyTelemetry();
         builder.Services.AddProxyOpenApi();
         return builder;

@@ -9,6 +9,9 @@ public static class MessageStatuses
     /// <summary>Not finished yet: waiting or being sent.</summary>
     public static readonly MessageStatus[] Open = [MessageStatus.Pending, MessageStatus.Deferred, MessageStatus.Sending];
 
+    /// <summary>Done with: nothing more will be sent (retention may delete these once reported).</summary>
+    public static readonly MessageStatus[] Finished = [MessageStatus.Sent, MessageStatus.Error, MessageStatus.Bounced];
+
     /// <summary>Outcomes reported to the tenant.</summary>
     public static readonly MessageStatus[] Reported = [MessageStatus.Sent, MessageStatus.Error, MessageStatus.Deferred, MessageStatus.Bounced];
 

@@ -13,7 +13,7 @@ namespace MailStack.Proxy.Persistence;
 public sealed class MessageQueue(NpgsqlDataSource db)
 {
     /// <summary>The waiting statuses as SQL literals (from the one mapping), so the planner can use the partial index on ready messages.</summary>
-    private static readonly string WaitingList = $"({string.Join(", ", MessageStatuses.Waiting.ToDb().Select(s => $"'{s}'"))})";
+    private static readonly string WaitingList = SqlList(MessageStatuses.Waiting);
 
     private static readonly string ClaimSql = $"""
             UPDATE messages m SET status = $4, claimed_until = now() + $3, updated_at = now()
@@ -27,6 +27,21 @@ public sealed class MessageQueue(NpgsqlDataSource db)
                 LIMIT $2
                 FOR UPDATE OF c SKIP LOCKED)
             RETURNING m.pk, m.tenant_id, m.id, m.account_id, m.payload, m.retry_count, m.priority, m.trace_parent
+            """;
+
+    private static readonly string DeleteReportedSql = $"""
+            WITH doomed AS (
+                SELECT m.pk FROM messages m
+                -- Per message through its index (a NOT EXISTS would be planned as a scan of every event).
+                CROSS JOIN LATERAL (
+                    SELECT bool_and(e.reported_ts IS NOT NULL) AS all_reported, max(e.reported_ts) AS last_report
+                    FROM message_events e WHERE e.message_pk = m.pk AND e.event_type IN {SqlList(MessageStatuses.Reported)}) r
+                WHERE m.tenant_id = $1 AND m.pk > $2 AND m.status IN {SqlList(MessageStatuses.Finished)}
+                  AND r.all_reported AND r.last_report < $3
+                ORDER BY m.pk LIMIT $4
+                FOR UPDATE OF m SKIP LOCKED),
+            gone AS (DELETE FROM messages m USING doomed d WHERE m.pk = d.pk RETURNING m.pk)
+            SELECT count(*), coalesce(max(pk), $2) FROM gone
             """;
 
     /// <summary>
@@ -106,12 +121,15 @@ public sealed class MessageQueue(NpgsqlDataSource db)
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>Hands unsent claims back: pending, or deferred (with their old timing) once retried.</summary>
+    /// <summary>Hands unsent claims back: pending, or deferred (with their old timing) once retried; their send reservations are dropped.</summary>
     public async Task ReleaseAsync(long[] pks, CancellationToken cancellationToken)
     {
         await using var command = db.CreateCommand("""
-            UPDATE messages SET status = CASE WHEN retry_count > 0 THEN $3 ELSE $2 END, claimed_until = NULL, updated_at = now()
-            WHERE pk = ANY($1) AND status = $4
+            WITH released AS (
+                UPDATE messages SET status = CASE WHEN retry_count > 0 THEN $3 ELSE $2 END, claimed_until = NULL, updated_at = now()
+                WHERE pk = ANY($1) AND status = $4
+                RETURNING pk)
+            DELETE FROM sends WHERE reserved AND message_pk IN (SELECT pk FROM released)
             """);
         command.Parameters.AddWithValue(pks);
         command.Parameters.AddWithValue(MessageStatus.Pending.ToDb());
@@ -122,8 +140,10 @@ public sealed class MessageQueue(NpgsqlDataSource db)
 
     /// <summary>
     /// Records outcomes in one statement: each message's new state, its history event, and for a
-    /// sent message a row in <c>sends</c> (the send log rate limits count). Only messages still
-    /// claimed change, so a message deleted or taken over meanwhile is not brought back.
+    /// sent message a row in <c>sends</c> (the send log rate limits count: a send reserved by
+    /// <see cref="SendLog.AdmitAsync"/> is confirmed, a reservation that did not end in a send is
+    /// dropped). Only messages still claimed change, so a message deleted or taken over meanwhile
+    /// is not brought back.
     /// </summary>
     public async Task RecordOutcomesAsync(IReadOnlyList<DeliveryOutcome> outcomes, CancellationToken cancellationToken)
     {
@@ -144,9 +164,15 @@ public sealed class MessageQueue(NpgsqlDataSource db)
                     claimed_until = NULL, updated_at = now()
                 FROM o WHERE m.pk = o.pk AND m.status = $11
                 RETURNING m.pk, m.tenant_id, m.account_id, o.status, o.ts, o.description),
+            confirmed AS (
+                UPDATE sends s SET reserved = false FROM updated u
+                WHERE u.status = $8 AND s.message_pk = u.pk AND s.reserved
+                RETURNING s.message_pk),
             logged AS (
                 INSERT INTO sends (tenant_id, account_id, message_pk, sent_ts)
-                SELECT tenant_id, account_id, pk, ts FROM updated WHERE status = $8)
+                SELECT tenant_id, account_id, pk, ts FROM updated u WHERE status = $8 AND NOT EXISTS (SELECT 1 FROM confirmed c WHERE c.message_pk = u.pk)),
+            unreserved AS (
+                DELETE FROM sends s USING updated u WHERE u.status <> $8 AND s.message_pk = u.pk AND s.reserved)
             INSERT INTO message_events (message_pk, tenant_id, event_type, event_ts, description)
             SELECT pk, tenant_id, status, ts, description FROM updated
             """);
@@ -218,6 +244,26 @@ public sealed class MessageQueue(NpgsqlDataSource db)
         return removed;
     }
 
+    /// <summary>
+    /// Deletes up to <paramref name="batchSize"/> of the tenant's finished messages after
+    /// <paramref name="afterPk"/> (events cascade) whose every reportable event was reported before
+    /// <paramref name="reportedBeforeUnixSeconds"/>. A message with an event still unreported (a
+    /// bounce not yet reported, say) or never reported at all stays. Rows another transaction holds
+    /// are skipped, so enqueue and dispatch never wait on retention.
+    /// </summary>
+    /// <returns>How many were deleted, and the pk to continue after (unchanged when none were).</returns>
+    public async Task<(int Removed, long LastPk)> DeleteReportedAsync(string tenantId, long reportedBeforeUnixSeconds, long afterPk, int batchSize, CancellationToken cancellationToken)
+    {
+        await using var command = db.CreateCommand(DeleteReportedSql);
+        command.Parameters.AddWithValue(tenantId);
+        command.Parameters.AddWithValue(afterPk);
+        command.Parameters.AddWithValue(reportedBeforeUnixSeconds);
+        command.Parameters.AddWithValue(batchSize);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return ((int)reader.GetInt64(0), reader.GetInt64(1));
+    }
+
     /// <summary>Messages not finished yet (waiting or being sent), over all tenants: the pending gauge.</summary>
     public async Task<long> CountOpenAsync(CancellationToken cancellationToken)
     {
@@ -225,4 +271,7 @@ public sealed class MessageQueue(NpgsqlDataSource db)
         command.Parameters.AddWithValue(MessageStatuses.Open.ToDb());
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
+
+    /// <summary>Statuses as a SQL literal list, so the planner can match the partial indexes built on them.</summary>
+    private static string SqlList(IEnumerable<MessageStatus> statuses) => $"({string.Join(", ", statuses.ToDb().Select(s => $"'{s}'"))})";
 }

@@ -10,6 +10,7 @@ public static class PersistenceServiceCollectionExtensions
         services.AddSingleton<AccountStore>();
         services.AddSingleton<MessageQueue>();
         services.AddSingleton<EventStore>();
+        services.AddSingleton<SendLog>();
         services.AddSingleton<DatabaseProbe>();
         services.AddHostedService<DatabaseStartupProbe>();
         return services;

@@ -94,6 +94,16 @@ public sealed class SchemaMigrator(NpgsqlDataSource dataSource, ILogger<SchemaMi
             """),
         // When the message was (re-)enqueued: Dispatch:DispatchDelayAfterEnqueue counts from here.
         (4, "ALTER TABLE messages ADD COLUMN enqueued_at timestamptz NOT NULL DEFAULT now();"),
+        // Rate limits and retention: a send admitted under a limit is logged at once as reserved (in
+        // flight), so every replica counts it; finished messages are found per tenant for retention,
+        // and a message's events by message (the cascade on delete and the retention check).
+        (5, """
+            ALTER TABLE sends ADD COLUMN reserved boolean NOT NULL DEFAULT false;
+            CREATE INDEX sends_reserved ON sends (message_pk) WHERE reserved;
+            CREATE INDEX sends_age ON sends (sent_ts);
+            CREATE INDEX message_events_message ON message_events (message_pk);
+            CREATE INDEX messages_finished ON messages (tenant_id, pk) WHERE status IN ('sent', 'error', 'bounced');
+            """),
     ];
 
     public async Task MigrateAsync(CancellationToken cancellationToken)

@@ -48,16 +48,16 @@ public sealed class ProxyMetrics
         _ => DeferredTotal,
     }, tenantId, accountId);
 
-    /// <summary>Counts a send held back by the account's rate limit.</summary>
-    public void RateLimited(string tenantId, string accountId) => Increment(RateLimitedTotal, tenantId, accountId);
+    /// <summary>Counts messages a rate limit held back (deferred or rejected); their outcome is counted by <see cref="Record"/> as well.</summary>
+    public void RateLimited(string tenantId, string accountId, int messages = 1) => Increment(RateLimitedTotal, tenantId, accountId, messages);
 
     /// <summary>The latest count of open messages, for the gauge.</summary>
     public void SetPending(long pending) => Volatile.Write(ref _pending, pending);
 
-    private void Increment(string name, string tenantId, string accountId)
+    private void Increment(string name, string tenantId, string accountId, int by = 1)
     {
-        _counts.AddOrUpdate((name, tenantId, accountId), 1, (_, n) => n + 1);
-        _instruments[name].Add(1, new KeyValuePair<string, object?>("tenant_id", tenantId), new KeyValuePair<string, object?>("account_id", accountId));
+        _counts.AddOrUpdate((name, tenantId, accountId), by, (_, n) => n + by);
+        _instruments[name].Add(by, new KeyValuePair<string, object?>("tenant_id", tenantId), new KeyValuePair<string, object?>("account_id", accountId));
     }
 
     public string Render(long pending)
