@@ -1,0 +1,30 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace MailStack.Proxy.Model;
+
+/// <summary>One attachment of an add-messages item; <see cref="FileName"/> has its <c>{MD5:…}</c> cache marker stripped.</summary>
+public sealed partial record MessageAttachment(string FileName, string StoragePath, string MimeType, FetchMode FetchMode, string? ContentMd5, JsonElement? Auth)
+{
+    public const string Base64Prefix = "base64:";
+
+    /// <summary>As genro infers a missing <c>fetch_mode</c> from the storage path.</summary>
+    public static FetchMode InferFetchMode(string storagePath) =>
+        storagePath.StartsWith(Base64Prefix, StringComparison.Ordinal) ? FetchMode.Base64
+        : storagePath.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || storagePath.StartsWith("https://", StringComparison.OrdinalIgnoreCase) ? FetchMode.HttpUrl
+        : storagePath.StartsWith('/') ? FetchMode.Filesystem
+        : FetchMode.Endpoint;
+
+    /// <summary>The <c>{MD5:hex}</c> marker of the filename as given, a cache key like <see cref="ContentMd5"/>.</summary>
+    public string? FileNameMd5 { get; init; }
+
+    /// <summary>What the cache knows this attachment by: <c>content_md5</c> first, as genro.</summary>
+    public string? CacheKey => (ContentMd5 ?? FileNameMd5)?.ToLowerInvariant();
+
+    public static string StripMd5Marker(string fileName) => Md5Marker().Replace(fileName, "");
+
+    public static string? FindMd5Marker(string fileName) => Md5Marker().Match(fileName) is { Success: true } match ? match.Groups[1].Value : null;
+
+    [GeneratedRegex(@"\{MD5:([0-9a-fA-F]+)\}")]
+    private static partial Regex Md5Marker();
+}
