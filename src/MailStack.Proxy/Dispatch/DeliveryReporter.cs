@@ -2,8 +2,9 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using MailStack.Proxy.Model;
+using MailStack.Proxy.Persistence;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace MailStack.Proxy.Dispatch;
 
@@ -12,7 +13,7 @@ namespace MailStack.Proxy.Dispatch;
 /// <c>{"delivery_report":[…]}</c>; a 2xx marks exactly those events reported, anything else leaves
 /// them for the next round (at-least-once). Runs when woken and every sync interval.
 /// </summary>
-public sealed class DeliveryReporter(NpgsqlDataSource db, IHttpClientFactory httpFactory, DispatchSignal signal, IOptions<DispatchOptions> options, TimeProvider time, ILogger<DeliveryReporter> logger) : BackgroundService
+public sealed class DeliveryReporter(EventStore events, IHttpClientFactory httpFactory, DispatchSignal signal, IOptions<DispatchOptions> options, TimeProvider time, ILogger<DeliveryReporter> logger) : BackgroundService
 {
     private const int MaxItemsPerReport = 500;
 
@@ -26,7 +27,7 @@ public sealed class DeliveryReporter(NpgsqlDataSource db, IHttpClientFactory htt
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
-                // Never let one bad cycle stop the service: claimed messages come back when their lease ends.
+                // Never let one bad round stop the service: unreported events stay unreported.
                 logger.LogError(ex, "Reporting round failed; retrying later");
             }
 
@@ -40,108 +41,36 @@ public sealed class DeliveryReporter(NpgsqlDataSource db, IHttpClientFactory htt
     /// </summary>
     public async Task ReportAllAsync(CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow().ToUnixTimeSeconds();
-        var tenants = new List<(string Id, string Url, JsonElement? Auth)>();
-        await using (var command = db.CreateCommand("""
-            SELECT t.id, t.client_base_url || t.client_sync_path, t.client_auth FROM tenants t
-            WHERE t.active AND t.client_base_url IS NOT NULL
-              AND (EXISTS (SELECT 1 FROM message_events e WHERE e.tenant_id = t.id AND e.reported_ts IS NULL
-                           AND e.event_type IN ('sent', 'error', 'deferred', 'bounced'))
-                   OR (coalesce(t.last_sync_ts, 0) + $2 <= $1 AND coalesce(t.next_sync_after, 0) <= $1))
-            """))
+        var targets = await events.DueTargetsAsync(time.GetUtcNow().ToUnixTimeSeconds(), options.Value.SyncInterval, cancellationToken);
+        foreach (var target in targets)
         {
-            command.Parameters.AddWithValue(now);
-            command.Parameters.AddWithValue((long)options.Value.SyncInterval.TotalSeconds);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                tenants.Add((reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? null : JsonDocument.Parse(reader.GetString(2)).RootElement.Clone()));
-            }
-        }
-
-        foreach (var tenant in tenants)
-        {
-            await using var turn = await TryTakeTenantAsync(tenant.Id, cancellationToken);
+            await using var turn = await events.TryTakeReportTurnAsync(target.TenantId, cancellationToken);
             if (turn is null)
             {
                 continue; // another replica is reporting to this tenant right now
             }
 
             // A tenant that answers "queued" wants the next batch at once; bounded so one tenant cannot starve the rest.
-            for (var round = 0; round < 10 && await ReportTenantAsync(tenant.Id, tenant.Url, tenant.Auth, cancellationToken); round++)
+            for (var round = 0; round < 10 && await ReportTenantAsync(target, cancellationToken); round++)
             {
             }
-        }
-    }
-
-    /// <summary>
-    /// One reporter per tenant at a time across replicas: a transaction-scoped advisory lock on a
-    /// connection of its own, held while reporting, so replicas do not post the same events side by side.
-    /// </summary>
-    /// <returns>The turn (dispose to release it), or null when another replica has it.</returns>
-    private async Task<ReportTurn?> TryTakeTenantAsync(string tenantId, CancellationToken cancellationToken)
-    {
-        var connection = await db.OpenConnectionAsync(cancellationToken);
-        var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using var take = new NpgsqlCommand("SELECT pg_try_advisory_xact_lock(hashtextextended('mailstack-report:' || $1, 0))", connection, transaction);
-        take.Parameters.AddWithValue(tenantId);
-        var turn = new ReportTurn(connection, transaction);
-        if (await take.ExecuteScalarAsync(cancellationToken) is true)
-        {
-            return turn;
-        }
-
-        await turn.DisposeAsync();
-        return null;
-    }
-
-    private sealed class ReportTurn(NpgsqlConnection connection, NpgsqlTransaction transaction) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync()
-        {
-            await transaction.DisposeAsync(); // rolls back: the lock goes with the transaction
-            await connection.DisposeAsync();
         }
     }
 
     /// <returns>True when the tenant asked for another report straight away.</returns>
-    private async Task<bool> ReportTenantAsync(string tenantId, string url, JsonElement? auth, CancellationToken cancellationToken)
+    private async Task<bool> ReportTenantAsync(ReportTarget target, CancellationToken cancellationToken)
     {
-        var eventIds = new List<long>();
-        var items = new List<Dictionary<string, object?>>();
-        await using (var command = db.CreateCommand("""
-            SELECT e.id, m.id, e.event_type, e.event_ts, e.description FROM message_events e JOIN messages m ON m.pk = e.message_pk
-            WHERE e.tenant_id = $1 AND e.reported_ts IS NULL AND e.event_type IN ('sent', 'error', 'deferred', 'bounced')
-            ORDER BY e.id LIMIT $2
-            """))
-        {
-            command.Parameters.AddWithValue(tenantId);
-            command.Parameters.AddWithValue(MaxItemsPerReport);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                eventIds.Add(reader.GetInt64(0));
-                var (id, type, ts, description) = (reader.GetString(1), reader.GetString(2), reader.GetInt64(3), reader.IsDBNull(4) ? null : reader.GetString(4));
-                items.Add(type switch
-                {
-                    "sent" => new() { ["id"] = id, ["sent_ts"] = ts },
-                    "error" => new() { ["id"] = id, ["error_ts"] = ts, ["error"] = description },
-                    "deferred" => new() { ["id"] = id, ["deferred_ts"] = ts, ["deferred_reason"] = description },
-                    _ => new() { ["id"] = id, ["bounce_ts"] = ts, ["bounce_reason"] = description },
-                });
-            }
-        }
-
+        var unreported = await events.UnreportedAsync(target.TenantId, MaxItemsPerReport, cancellationToken);
         using var http = httpFactory.CreateClient("tenant-sync");
-        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = JsonContent.Create(new { delivery_report = items }) };
-        Authorize(request, auth);
-        JsonElement reply;
+        using var request = new HttpRequestMessage(HttpMethod.Post, target.Url) { Content = Body(new DeliveryReportRequest([.. unreported.Select(e => e.ToReportItem())])) };
+        Authorize(request, target.Auth);
+        SyncReply? reply;
         try
         {
             using var response = await http.SendAsync(request, cancellationToken);
             if (!response.IsSuccessStatusCode)
             {
-                logger.LogWarning("Tenant {TenantId} answered {Status} to a delivery report of {Count} item(s); they will be sent again", tenantId, (int)response.StatusCode, items.Count);
+                logger.LogWarning("Tenant {TenantId} answered {Status} to a delivery report of {Count} item(s); they will be sent again", target.TenantId, (int)response.StatusCode, unreported.Count);
                 return false;
             }
 
@@ -149,67 +78,52 @@ public sealed class DeliveryReporter(NpgsqlDataSource db, IHttpClientFactory htt
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            logger.LogWarning("Tenant {TenantId} sync endpoint unreachable ({Reason}); {Count} item(s) will be sent again", tenantId, ex.Message, items.Count);
+            logger.LogWarning("Tenant {TenantId} sync endpoint unreachable ({Reason}); {Count} item(s) will be sent again", target.TenantId, ex.Message, unreported.Count);
             return false;
         }
 
-        var now = time.GetUtcNow().ToUnixTimeSeconds();
-        long? nextSyncAfter = reply.ValueKind == JsonValueKind.Object && reply.TryGetProperty("next_sync_after", out var after) && after.TryGetInt64(out var afterTs) ? afterTs : null;
-        await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var mark = new NpgsqlCommand("UPDATE message_events SET reported_ts = $2 WHERE id = ANY($1)", connection, transaction))
+        await events.MarkReportedAsync(target.TenantId, [.. unreported.Select(e => e.EventId)], time.GetUtcNow().ToUnixTimeSeconds(), reply?.NextSyncAfter, cancellationToken);
+        if (unreported.Count > 0)
         {
-            mark.Parameters.AddWithValue(eventIds.ToArray());
-            mark.Parameters.AddWithValue(now);
-            await mark.ExecuteNonQueryAsync(cancellationToken);
+            logger.LogInformation("Reported {Count} event(s) to tenant {TenantId}", unreported.Count, target.TenantId);
         }
 
-        await using (var synced = new NpgsqlCommand("UPDATE tenants SET last_sync_ts = $2, next_sync_after = $3 WHERE id = $1", connection, transaction))
-        {
-            synced.Parameters.AddWithValue(tenantId);
-            synced.Parameters.AddWithValue(now);
-            synced.Parameters.AddWithValue((object?)nextSyncAfter ?? DBNull.Value);
-            await synced.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        await transaction.CommitAsync(cancellationToken);
-        if (items.Count > 0)
-        {
-            logger.LogInformation("Reported {Count} event(s) to tenant {TenantId}", items.Count, tenantId);
-        }
-
-        var queued = reply.ValueKind == JsonValueKind.Object && reply.TryGetProperty("queued", out var q) && q.TryGetInt32(out var n) ? n : 0;
-        return queued > 0 || items.Count == MaxItemsPerReport;
+        return reply?.Queued > 0 || unreported.Count == MaxItemsPerReport;
     }
 
-    private static async Task<JsonElement> ReadReplyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    /// <summary>
+    /// The report as a buffered body with a Content-Length: tenant endpoints behind WSGI servers
+    /// read a chunked body as empty.
+    /// </summary>
+    public static ByteArrayContent Body(DeliveryReportRequest report)
+    {
+        var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(report, WireJson.Options));
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+        return content;
+    }
+
+    private static async Task<SyncReply?> ReadReplyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         try
         {
-            return await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
+            return await response.Content.ReadFromJsonAsync<SyncReply>(WireJson.Options, cancellationToken);
         }
         catch (JsonException)
         {
-            return default; // a 2xx without JSON still acknowledges the report
+            return null; // a 2xx without (the expected) JSON still acknowledges the report
         }
     }
 
-    private static void Authorize(HttpRequestMessage request, JsonElement? auth)
+    private static void Authorize(HttpRequestMessage request, ClientAuth? auth)
     {
-        if (auth is not { ValueKind: JsonValueKind.Object } a)
-        {
-            return;
-        }
-
-        string? Field(string name) => a.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-        switch (Field("method"))
+        switch (auth?.Method)
         {
             case "bearer":
-                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Field("token"));
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", auth.Token);
                 break;
             case "basic":
                 request.Headers.Authorization = new AuthenticationHeaderValue("Basic",
-                    Convert.ToBase64String(Encoding.UTF8.GetBytes($"{Field("user")}:{Field("password")}")));
+                    Convert.ToBase64String(Encoding.UTF8.GetBytes($"{auth.User}:{auth.Password}")));
                 break;
         }
     }

@@ -55,17 +55,13 @@ public sealed class DispatchOptions
 
     public string TrackingHeader { get; set; } = "X-MailStack-ID";
 
+    /// <summary>
+    /// How long an enqueued message rests before it may be dispatched. 0 (default): at once, woken by
+    /// add-messages. genro sends at its next poll instead; a delay lets suites that suspend right
+    /// after adding (genro's do) run deterministically.
+    /// </summary>
+    public TimeSpan DispatchDelayAfterEnqueue { get; set; } = TimeSpan.Zero;
+
     /// <summary>Heartbeat / report interval per tenant.</summary>
     public TimeSpan SyncInterval { get; set; } = TimeSpan.FromSeconds(300);
-}
-
-/// <summary>Wakes the dispatcher and reporter now (add-messages, run-now) instead of at the next poll.</summary>
-public sealed class DispatchSignal
-{
-    private TaskCompletionSource _signal = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    public void Wake() => Interlocked.Exchange(ref _signal, new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
-
-    public Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
-        Task.WhenAny(Volatile.Read(ref _signal).Task, Task.Delay(timeout, cancellationToken));
 }

@@ -1,17 +1,13 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.Sockets;
-using System.Text.Json;
-using MailKit;
 using MailKit.Net.Smtp;
-using MailKit.Security;
+using MailStack.Proxy.Model;
+using MailStack.Proxy.Persistence;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace MailStack.Proxy.Dispatch;
-
-/// <summary>A message this replica claimed for sending.</summary>
-public sealed record ClaimedMessage(long Pk, string TenantId, string Id, string AccountId, JsonElement Payload, int RetryCount, int Priority, string? TraceParent);
 
 /// <summary>
 /// Claims ready messages in priority order (FOR UPDATE SKIP LOCKED plus a lease, so replicas on
@@ -19,8 +15,8 @@ public sealed record ClaimedMessage(long Pk, string TenantId, string Id, string 
 /// through the tenant's account over pooled MailKit connections and records every outcome as an
 /// event to report.
 /// </summary>
-public sealed class Dispatcher(NpgsqlDataSource db, DispatchSignal signal, SmtpConnectionPool pool, DeliveryOutcomes outcomes,
-    IOptions<DispatchOptions> options, TimeProvider time, ILogger<Dispatcher> logger) : BackgroundService
+public sealed class Dispatcher(MessageQueue queue, AccountStore accounts, DispatchSignal signal, SmtpConnectionPool pool, DeliveryOutcomes outcomes,
+    OutcomeFactory outcome, IOptions<DispatchOptions> options, TimeProvider time, ILogger<Dispatcher> logger) : BackgroundService
 {
     public static readonly ActivitySource Activity = new("MailStack.Proxy");
 
@@ -105,43 +101,15 @@ public sealed class Dispatcher(NpgsqlDataSource db, DispatchSignal signal, SmtpC
         return batch.Count;
     }
 
-    private async Task<List<ClaimedMessage>> ClaimAsync(CancellationToken cancellationToken)
-    {
-        await using var command = db.CreateCommand("""
-            UPDATE messages m SET status = 'sending', claimed_until = now() + $3, updated_at = now()
-            WHERE m.pk IN (
-                SELECT c.pk FROM messages c JOIN tenants t ON t.id = c.tenant_id
-                WHERE (c.status IN ('pending', 'deferred') OR (c.status = 'sending' AND c.claimed_until < now()))
-                  AND coalesce(c.deferred_ts, 0) <= $1
-                  AND t.active AND NOT ('*' = ANY(t.suspended_batches))
-                  AND (c.batch_code IS NULL OR NOT (c.batch_code = ANY(t.suspended_batches)))
-                ORDER BY c.priority, c.created_at, c.pk
-                LIMIT $2
-                FOR UPDATE OF c SKIP LOCKED)
-            RETURNING m.pk, m.tenant_id, m.id, m.account_id, m.payload, m.retry_count, m.priority, m.trace_parent
-            """);
-        command.Parameters.AddWithValue(time.GetUtcNow().ToUnixTimeSeconds());
-        command.Parameters.AddWithValue(Options.BatchSize);
-        command.Parameters.AddWithValue(Options.ClaimLease);
-        var claimed = new List<ClaimedMessage>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            claimed.Add(new ClaimedMessage(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
-                JsonDocument.Parse(reader.GetString(4)).RootElement.Clone(), reader.GetInt32(5), reader.GetInt32(6),
-                reader.IsDBNull(7) ? null : reader.GetString(7)));
-        }
-
-        // RETURNING is unordered: restore the priority order for sending.
-        return claimed.OrderBy(c => c.Priority).ThenBy(c => c.Pk).ToList();
-    }
+    private Task<List<ClaimedMessage>> ClaimAsync(CancellationToken cancellationToken) =>
+        queue.ClaimAsync(time.GetUtcNow().ToUnixTimeSeconds(), Options.BatchSize, Options.ClaimLease, Options.DispatchDelayAfterEnqueue, cancellationToken);
 
     private async Task SendAccountBatchAsync(string tenantId, string accountId, List<ClaimedMessage> messages, CancellationToken cancellationToken)
     {
-        SmtpEndpoint? endpoint;
+        SmtpAccount? account;
         try
         {
-            endpoint = await LoadEndpointAsync(tenantId, accountId, cancellationToken);
+            account = await accounts.GetForSendingAsync(tenantId, accountId, cancellationToken);
         }
         catch (Exception ex) when (ex is NpgsqlException or OperationCanceledException)
         {
@@ -150,11 +118,13 @@ public sealed class Dispatcher(NpgsqlDataSource db, DispatchSignal signal, SmtpC
             return;
         }
 
-        if (endpoint is null)
+        if (account is null)
         {
-            await outcomes.RecordAsync(messages.Select(m => Error(m, "account not found for tenant")).ToList(), CancellationToken.None);
+            await outcomes.RecordAsync(messages.Select(m => outcome.Error(m, MessageRejection.AccountNotFound)).ToList(), CancellationToken.None);
             return;
         }
+
+        var endpoint = SmtpEndpoint.Of(account);
 
         // Priority levels go out one after another, so the order holds at the receiver; within a
         // level, up to ConnectionsPerAccount connections take messages from one queue side by side.
@@ -172,7 +142,7 @@ public sealed class Dispatcher(NpgsqlDataSource db, DispatchSignal signal, SmtpC
     /// Outcomes are written in small batches. Stops early, returning why, when no connection can be
     /// had (the other connections carry on); a message cut off by shutdown goes back to the queue.
     /// </summary>
-    private async Task<(string Reason, bool Permanent)?> SendOverOneConnectionAsync(SmtpEndpoint endpoint, ConcurrentQueue<ClaimedMessage> queue, CancellationToken cancellationToken)
+    private async Task<SmtpFailure?> SendOverOneConnectionAsync(SmtpEndpoint endpoint, ConcurrentQueue<ClaimedMessage> queue, CancellationToken cancellationToken)
     {
         var recorded = new List<DeliveryOutcome>();
         ClaimedMessage? inFlight = null;
@@ -188,17 +158,17 @@ public sealed class Dispatcher(NpgsqlDataSource db, DispatchSignal signal, SmtpC
                 {
                     smtp ??= await pool.RentAsync(endpoint, cancellationToken);
                 }
-                catch (Exception ex) when (Classify(ex) is { } failure)
+                catch (Exception ex) when (SmtpFailure.Classify(ex) is { } failure)
                 {
                     logger.LogWarning("SMTP connection to {Endpoint} failed: {Reason}", endpoint, failure.Reason);
-                    recorded.Add(failure.Permanent ? Error(inFlight, failure.Reason) : Deferred(inFlight, failure.Reason));
+                    recorded.Add(outcome.Failed(inFlight, failure));
                     inFlight = null;
                     return failure;
                 }
 
-                var (outcome, keepConnection) = await SendOneAsync(smtp, endpoint, inFlight);
+                var (result, keepConnection) = await SendOneAsync(smtp, endpoint, inFlight);
                 inFlight = null;
-                recorded.Add(outcome);
+                recorded.Add(result);
                 if (!keepConnection)
                 {
                     smtp.Dispose();
@@ -251,9 +221,9 @@ public sealed class Dispatcher(NpgsqlDataSource db, DispatchSignal signal, SmtpC
     /// What no connection sent: on shutdown it goes back to the queue at once (no waiting for the
     /// lease); when every connection failed it gets that failure instead of a timeout each.
     /// </summary>
-    private async Task SettleLeftoversAsync(ConcurrentQueue<ClaimedMessage> queue, (string Reason, bool Permanent)? failure, CancellationToken cancellationToken)
+    private async Task SettleLeftoversAsync(ConcurrentQueue<ClaimedMessage> level, SmtpFailure? failure, CancellationToken cancellationToken)
     {
-        var leftovers = queue.ToList();
+        var leftovers = level.ToList();
         if (leftovers.Count == 0)
         {
             return;
@@ -265,7 +235,7 @@ public sealed class Dispatcher(NpgsqlDataSource db, DispatchSignal signal, SmtpC
             return;
         }
 
-        await outcomes.RecordAsync(leftovers.Select(m => why.Permanent ? Error(m, why.Reason) : Deferred(m, why.Reason)).ToList(), CancellationToken.None);
+        await outcomes.RecordAsync(leftovers.Select(m => outcome.Failed(m, why)).ToList(), CancellationToken.None);
     }
 
     private async Task<(DeliveryOutcome Outcome, bool KeepConnection)> SendOneAsync(SmtpClient smtp, SmtpEndpoint endpoint, ClaimedMessage message)
@@ -279,7 +249,14 @@ public sealed class Dispatcher(NpgsqlDataSource db, DispatchSignal signal, SmtpC
         activity?.SetTag("server.port", endpoint.Port);
         try
         {
-            var (mime, sender, recipients) = MailComposer.Compose(message.Payload, Options.TrackingHeader, "mailstack-proxy");
+            // Validated at enqueue; a row from before that validation may still fail here.
+            var (parsed, rejection) = MessageParser.Parse(message.Payload, (MessagePriority)message.Priority);
+            if (parsed is null)
+            {
+                return (outcome.Error(message, $"invalid message: {rejection!.Reason}"), true);
+            }
+
+            var (mime, sender, recipients) = MailComposer.Compose(parsed, Options.TrackingHeader, "mailstack-proxy");
             if (activity is not null)
             {
                 // W3C trace context in the mail, so the receiving side can continue the trace.
@@ -287,48 +264,19 @@ public sealed class Dispatcher(NpgsqlDataSource db, DispatchSignal signal, SmtpC
             }
 
             await smtp.SendAsync(mime, sender, recipients, _abortSends.Token);
-            return (Sent(message), true);
+            return (outcome.Sent(message), true);
         }
         catch (Exception ex) when (ex is AttachmentException or FormatException)
         {
             activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
-            return (Error(message, ex is FormatException ? $"invalid message: {ex.Message}" : ex.Message), true);
+            return (outcome.Error(message, ex is FormatException ? $"invalid message: {ex.Message}" : ex.Message), true);
         }
-        catch (Exception ex) when (Classify(ex) is { } failure)
+        catch (Exception ex) when (SmtpFailure.Classify(ex) is { } failure)
         {
             activity?.SetStatus(ActivityStatusCode.Error, failure.Reason);
             var keep = ex is SmtpCommandException && await SmtpConnectionPool.RespondsAsync(smtp, _abortSends.Token);
-            return (failure.Permanent ? Error(message, failure.Reason) : Deferred(message, failure.Reason), keep);
+            return (outcome.Failed(message, failure), keep);
         }
-    }
-
-    /// <summary>SMTP reply 5xx, failed login and TLS failures are permanent; 4xx, network errors and timeouts are retried; cancellation is not an outcome.</summary>
-    private static (string Reason, bool Permanent)? Classify(Exception ex) => ex switch
-    {
-        SmtpCommandException command => ($"{command.Message} (SMTP {(int)command.StatusCode})", (int)command.StatusCode >= 500),
-        AuthenticationException auth => ($"{auth.Message} (SMTP 535)", true),
-        SslHandshakeException tls => ($"TLS failed: {tls.Message}", true),
-        OperationCanceledException => null,
-        // Network errors, timeouts, protocol surprises and anything unforeseen: retried with backoff, so it ends as error at worst.
-        _ => (ex.Message, false),
-    };
-
-    private long Now => time.GetUtcNow().ToUnixTimeSeconds();
-
-    private DeliveryOutcome Sent(ClaimedMessage message) => new(message, "sent", "sent", null, Now, null, message.RetryCount);
-
-    private DeliveryOutcome Error(ClaimedMessage message, string error) => new(message, "error", error, error, Now, null, message.RetryCount);
-
-    private DeliveryOutcome Deferred(ClaimedMessage message, string reason)
-    {
-        var retry = message.RetryCount + 1;
-        if (retry > Options.MaxRetries)
-        {
-            return Error(message, $"Max retries ({Options.MaxRetries}) exceeded: {reason}");
-        }
-
-        var until = time.GetUtcNow().Add(Options.BackoffFor(retry)).ToUnixTimeSeconds();
-        return new(message, "deferred", reason, reason, Now, until, retry);
     }
 
     /// <summary>
@@ -344,10 +292,7 @@ public sealed class Dispatcher(NpgsqlDataSource db, DispatchSignal signal, SmtpC
             while (true)
             {
                 await Task.Delay(Options.ClaimLease / 3, time, cancellationToken);
-                await using var command = db.CreateCommand("UPDATE messages SET claimed_until = now() + $2 WHERE pk = ANY($1) AND status = 'sending'");
-                command.Parameters.AddWithValue(pks);
-                command.Parameters.AddWithValue(Options.ClaimLease);
-                await command.ExecuteNonQueryAsync(cancellationToken);
+                await queue.RenewAsync(pks, Options.ClaimLease, cancellationToken);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -368,29 +313,8 @@ public sealed class Dispatcher(NpgsqlDataSource db, DispatchSignal signal, SmtpC
             return;
         }
 
-        await using var command = db.CreateCommand("""
-            UPDATE messages SET status = CASE WHEN retry_count > 0 THEN 'deferred' ELSE 'pending' END, claimed_until = NULL, updated_at = now()
-            WHERE pk = ANY($1) AND status = 'sending'
-            """);
-        command.Parameters.AddWithValue(unsent.Select(m => m.Pk).ToArray());
         using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-        await command.ExecuteNonQueryAsync(limit.Token);
+        await queue.ReleaseAsync([.. unsent.Select(m => m.Pk)], limit.Token);
         logger.LogInformation("Released {Count} claimed message(s) unsent", unsent.Count);
-    }
-
-    private async Task<SmtpEndpoint?> LoadEndpointAsync(string tenantId, string accountId, CancellationToken cancellationToken)
-    {
-        await using var command = db.CreateCommand("SELECT host, port, user_name, password, use_tls FROM accounts WHERE tenant_id = $1 AND id = $2");
-        command.Parameters.AddWithValue(tenantId);
-        command.Parameters.AddWithValue(accountId);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken))
-        {
-            return null;
-        }
-
-        var port = reader.GetInt32(1);
-        return new SmtpEndpoint(reader.GetString(0), port, SmtpEndpoint.TlsFor(port, reader.IsDBNull(4) ? null : reader.GetBoolean(4)),
-            reader.IsDBNull(2) ? null : reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3));
     }
 }

@@ -6,16 +6,6 @@ using Microsoft.Extensions.Options;
 
 namespace MailStack.Proxy.Dispatch;
 
-/// <summary>Where and how one account's mail is sent; equal endpoints share pooled connections.</summary>
-public sealed record SmtpEndpoint(string Host, int Port, SecureSocketOptions Tls, string? User, string? Password)
-{
-    /// <summary>use_tls unset: TLS only on 465. On 465 TLS is implicit, elsewhere STARTTLS; false is plain.</summary>
-    public static SecureSocketOptions TlsFor(int port, bool? useTls) =>
-        (useTls ?? port == 465) ? (port == 465 ? SecureSocketOptions.SslOnConnect : SecureSocketOptions.StartTls) : SecureSocketOptions.None;
-
-    public override string ToString() => $"{Host}:{Port}";
-}
-
 /// <summary>
 /// Connected, authenticated SMTP clients kept per endpoint between dispatch cycles, so a busy
 /// account does not pay connect + TLS + AUTH for every batch. A connection idle for a while is

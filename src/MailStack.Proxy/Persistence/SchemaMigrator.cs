@@ -92,6 +92,8 @@ public sealed class SchemaMigrator(NpgsqlDataSource dataSource, ILogger<SchemaMi
             );
             CREATE INDEX sends_window ON sends (tenant_id, account_id, sent_ts);
             """),
+        // When the message was (re-)enqueued: Dispatch:DispatchDelayAfterEnqueue counts from here.
+        (4, "ALTER TABLE messages ADD COLUMN enqueued_at timestamptz NOT NULL DEFAULT now();"),
     ];
 
     public async Task MigrateAsync(CancellationToken cancellationToken)

@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
-using Npgsql;
+using MailStack.Proxy.Model;
 
-namespace MailStack.Proxy.Api;
+namespace MailStack.Proxy.Telemetry;
 
 /// <summary>
 /// The proxy's Prometheus counters (per tenant and account) and the pending gauge, served as
@@ -15,10 +15,20 @@ public sealed class ProxyMetrics
 
     private readonly ConcurrentDictionary<(string Name, string Tenant, string Account), long> _counts = new();
 
-    public void Increment(string name, string tenantId, string accountId) =>
+    /// <summary>Counts one outcome of a message of <paramref name="tenantId"/>'s account <paramref name="accountId"/>.</summary>
+    public void Record(MessageStatus outcome, string tenantId, string accountId)
+    {
+        var name = outcome switch
+        {
+            MessageStatus.Sent => "mailstack_sent_total",
+            MessageStatus.Error => "mailstack_errors_total",
+            MessageStatus.Bounced => "mailstack_bounced_total",
+            _ => "mailstack_deferred_total",
+        };
         _counts.AddOrUpdate((name, tenantId, accountId), 1, (_, n) => n + 1);
+    }
 
-    public async Task<string> RenderAsync(NpgsqlDataSource db, CancellationToken cancellationToken)
+    public string Render(long pending)
     {
         var text = new StringBuilder();
         foreach (var name in Counters)
@@ -37,8 +47,6 @@ public sealed class ProxyMetrics
             }
         }
 
-        await using var command = db.CreateCommand("SELECT count(*) FROM messages WHERE status IN ('pending', 'deferred', 'sending')");
-        var pending = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
         text.Append("# HELP mailstack_pending_messages messages waiting to be sent\n# TYPE mailstack_pending_messages gauge\n");
         text.Append(CultureInfo.InvariantCulture, $"mailstack_pending_messages {pending}\n");
         return text.ToString();

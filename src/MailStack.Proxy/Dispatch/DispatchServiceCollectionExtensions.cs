@@ -1,0 +1,18 @@
+namespace MailStack.Proxy.Dispatch;
+
+/// <summary>Dispatch and reporting: the background services, the SMTP pool and their options (<c>Proxy:Dispatch</c>).</summary>
+public static class DispatchServiceCollectionExtensions
+{
+    public static IServiceCollection AddProxyDispatch(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<DispatchOptions>(configuration.GetSection("Proxy:Dispatch"));
+        services.AddSingleton<DispatchSignal>();
+        services.AddSingleton<SmtpConnectionPool>();
+        services.AddSingleton<OutcomeFactory>();
+        services.AddSingleton<DeliveryOutcomes>();
+        services.AddHttpClient("tenant-sync", http => http.Timeout = TimeSpan.FromSeconds(30));
+        services.AddHostedService<Dispatcher>();
+        services.AddHostedService<DeliveryReporter>();
+        return services;
+    }
+}

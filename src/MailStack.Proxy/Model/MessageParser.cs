@@ -1,0 +1,161 @@
+using System.Text.Json;
+using MimeKit;
+
+namespace MailStack.Proxy.Model;
+
+/// <summary>
+/// Reads an add-messages item into an <see cref="OutgoingMessage"/>, so bad input is refused when
+/// it arrives, with a reason naming the field, instead of failing at send time.
+/// </summary>
+public static class MessageParser
+{
+    public const int MaxIdLength = 255;
+    public const int MaxBatchCodeLength = 64;
+
+    private static readonly string[] RequiredFields = ["id", "tenant_id", "account_id", "from", "to", "subject"];
+
+    private static readonly ParserOptions AddressOptions = new() { AllowAddressesWithoutDomain = false };
+
+    /// <summary>The first required field the item lacks (<c>id</c> when it is no object at all), or null.</summary>
+    public static string? MissingField(JsonElement item) =>
+        item.ValueKind != JsonValueKind.Object ? "id" : RequiredFields.FirstOrDefault(field => !HasValue(item, field));
+
+    /// <summary>The item's text field, when it is a string.</summary>
+    public static string? Text(JsonElement item, string name) =>
+        item.ValueKind == JsonValueKind.Object && item.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    /// <summary>Parses an item that has every required field (<see cref="MissingField"/> returned null).</summary>
+    public static (OutgoingMessage? Message, MessageRejection? Rejection) Parse(JsonElement item, MessagePriority defaultPriority)
+    {
+        var id = Text(item, "id")!;
+        if (id.Length > MaxIdLength || Text(item, "batch_code") is { Length: > MaxBatchCodeLength })
+        {
+            return (null, new MessageRejection(id[..Math.Min(id.Length, MaxIdLength)], "invalid id or batch_code length"));
+        }
+
+        try
+        {
+            var message = new OutgoingMessage(
+                id,
+                Text(item, "tenant_id")!,
+                Text(item, "account_id")!,
+                Mailbox(item, "from")!,
+                Mailboxes(item, "to"),
+                Mailboxes(item, "cc"),
+                Mailboxes(item, "bcc"),
+                Mailbox(item, "reply_to"),
+                Mailbox(item, "return_path"),
+                Text(item, "message_id")?.Trim('<', '>') is { Length: > 0 } messageId ? messageId : null,
+                Text(item, "subject") ?? "",
+                Text(item, "body") ?? "",
+                Text(item, "content_type") == "html" ? BodyFormat.Html : BodyFormat.Plain,
+                Text(item, "html"),
+                Headers(item),
+                MessagePriorities.Parse(item.TryGetProperty("priority", out var priority) ? priority : null, defaultPriority),
+                item.TryGetProperty("deferred_ts", out var deferred) && deferred.ValueKind == JsonValueKind.Number && deferred.TryGetInt64(out var ts) ? ts : null,
+                Text(item, "batch_code"),
+                Attachments(item),
+                item);
+            return (message, null);
+        }
+        catch (InvalidFieldException ex)
+        {
+            return (null, new MessageRejection(id, $"invalid {ex.Field}: {ex.Message}"));
+        }
+    }
+
+    private static bool HasValue(JsonElement item, string field) =>
+        item.TryGetProperty(field, out var value) && value.ValueKind switch
+        {
+            JsonValueKind.String => value.GetString()!.Length > 0,
+            JsonValueKind.Array => value.GetArrayLength() > 0,
+            JsonValueKind.Null or JsonValueKind.Undefined => false,
+            _ => true,
+        };
+
+    private static MailboxAddress? Mailbox(JsonElement item, string field)
+    {
+        if (!item.TryGetProperty(field, out var value) || value.ValueKind == JsonValueKind.Null || (value.ValueKind == JsonValueKind.String && value.GetString()!.Length == 0))
+        {
+            return null;
+        }
+
+        return value.ValueKind == JsonValueKind.String
+            ? ParseAddress(field, value.GetString()!)
+            : throw new InvalidFieldException(field, value.GetRawText());
+    }
+
+    /// <summary>A list of addresses or one comma-separated string.</summary>
+    private static List<MailboxAddress> Mailboxes(JsonElement item, string field)
+    {
+        if (!item.TryGetProperty(field, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return [];
+        }
+
+        var texts = value.ValueKind switch
+        {
+            JsonValueKind.Array => value.EnumerateArray().Select(v => v.ValueKind == JsonValueKind.String ? v.GetString()! : throw new InvalidFieldException(field, v.GetRawText())),
+            JsonValueKind.String => value.GetString()!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            _ => throw new InvalidFieldException(field, value.GetRawText()),
+        };
+        return texts.Select(text => ParseAddress(field, text)).ToList();
+    }
+
+    private static MailboxAddress ParseAddress(string field, string text) =>
+        MailboxAddress.TryParse(AddressOptions, text, out var address) ? address : throw new InvalidFieldException(field, text);
+
+    private static List<KeyValuePair<string, string>> Headers(JsonElement item)
+    {
+        if (!item.TryGetProperty("headers", out var headers) || headers.ValueKind != JsonValueKind.Object)
+        {
+            return [];
+        }
+
+        return headers.EnumerateObject()
+            .Select(header => KeyValuePair.Create(header.Name, header.Value.ValueKind == JsonValueKind.String ? header.Value.GetString()! : header.Value.GetRawText()))
+            .ToList();
+    }
+
+    private static List<MessageAttachment> Attachments(JsonElement item)
+    {
+        if (!item.TryGetProperty("attachments", out var attachments) || attachments.ValueKind == JsonValueKind.Null)
+        {
+            return [];
+        }
+
+        if (attachments.ValueKind != JsonValueKind.Array)
+        {
+            throw new InvalidFieldException("attachments", "a list is required");
+        }
+
+        return attachments.EnumerateArray().Select(Attachment).ToList();
+    }
+
+    private static MessageAttachment Attachment(JsonElement attachment)
+    {
+        if (attachment.ValueKind != JsonValueKind.Object)
+        {
+            throw new InvalidFieldException("attachments", attachment.GetRawText());
+        }
+
+        var fileName = MessageAttachment.StripMd5Marker(Text(attachment, "filename") ?? "attachment");
+        var storagePath = Text(attachment, "storage_path") ?? "";
+        var mode = Text(attachment, "fetch_mode") switch
+        {
+            null => MessageAttachment.InferFetchMode(storagePath),
+            "base64" => FetchMode.Base64,
+            "http_url" => FetchMode.HttpUrl,
+            "endpoint" => FetchMode.Endpoint,
+            "filesystem" => FetchMode.Filesystem,
+            var other => throw new InvalidFieldException("attachments", $"unknown fetch_mode '{other}' of '{fileName}'"),
+        };
+        return new MessageAttachment(fileName, storagePath, Text(attachment, "mime_type") ?? "application/octet-stream", mode,
+            Text(attachment, "content_md5"), attachment.TryGetProperty("auth", out var auth) && auth.ValueKind == JsonValueKind.Object ? auth.Clone() : null);
+    }
+
+    private sealed class InvalidFieldException(string field, string value) : Exception(value)
+    {
+        public string Field { get; } = field;
+    }
+}

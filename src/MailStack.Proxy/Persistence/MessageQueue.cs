@@ -1,0 +1,228 @@
+using MailStack.Proxy.Model;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace MailStack.Proxy.Persistence;
+
+/// <summary>
+/// The only writer of <c>messages</c>: enqueue, claim (replica-safe: <c>FOR UPDATE SKIP LOCKED</c>
+/// plus a lease), renew, release, record outcomes (with their events and the <c>sends</c> log that
+/// rate limits count), list and delete. Statuses go in as parameters from <see cref="MessageStatuses"/>.
+/// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1711", Justification = "It is the message queue.")]
+public sealed class MessageQueue(NpgsqlDataSource db)
+{
+    /// <summary>The waiting statuses as SQL literals (from the one mapping), so the planner can use the partial index on ready messages.</summary>
+    private static readonly string WaitingList = $"({string.Join(", ", MessageStatuses.Waiting.ToDb().Select(s => $"'{s}'"))})";
+
+    private static readonly string ClaimSql = $"""
+            UPDATE messages m SET status = $4, claimed_until = now() + $3, updated_at = now()
+            WHERE m.pk IN (
+                SELECT c.pk FROM messages c JOIN tenants t ON t.id = c.tenant_id
+                WHERE (c.status IN {WaitingList} OR (c.status = $4 AND c.claimed_until < now()))
+                  AND coalesce(c.deferred_ts, 0) <= $1 AND c.enqueued_at <= now() - $5
+                  AND t.active AND NOT ('*' = ANY(t.suspended_batches))
+                  AND (c.batch_code IS NULL OR NOT (c.batch_code = ANY(t.suspended_batches)))
+                ORDER BY c.priority, c.created_at, c.pk
+                LIMIT $2
+                FOR UPDATE OF c SKIP LOCKED)
+            RETURNING m.pk, m.tenant_id, m.id, m.account_id, m.payload, m.retry_count, m.priority, m.trace_parent
+            """;
+
+    /// <summary>
+    /// Inserts the messages, or replaces those still waiting; messages already processed are left
+    /// as they are. Returns the (tenant, id) pairs that were stored.
+    /// </summary>
+    /// <param name="traceParent">The accepting request's trace, so the send joins it.</param>
+    public async Task<HashSet<(string TenantId, string Id)>> EnqueueAsync(IReadOnlyList<OutgoingMessage> messages, string? traceParent, CancellationToken cancellationToken)
+    {
+        var stored = new HashSet<(string, string)>();
+        if (messages.Count == 0)
+        {
+            return stored;
+        }
+
+        await using var upsert = db.CreateCommand("""
+            INSERT INTO messages (tenant_id, id, account_id, priority, batch_code, deferred_ts, payload, trace_parent, status)
+            SELECT t, i, a, p, b, d, j::jsonb, $8, $9 FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::bigint[], $7::text[]) AS u(t, i, a, p, b, d, j)
+            ON CONFLICT (tenant_id, id) DO UPDATE SET account_id = excluded.account_id, priority = excluded.priority,
+                batch_code = excluded.batch_code, deferred_ts = excluded.deferred_ts, payload = excluded.payload, trace_parent = excluded.trace_parent,
+                status = $9, retry_count = 0, enqueued_at = now(), updated_at = now()
+            WHERE messages.status = ANY($10)
+            RETURNING tenant_id, id
+            """);
+        upsert.Parameters.AddWithValue(messages.Select(m => m.TenantId).ToArray());
+        upsert.Parameters.AddWithValue(messages.Select(m => m.Id).ToArray());
+        upsert.Parameters.AddWithValue(messages.Select(m => m.AccountId).ToArray());
+        upsert.Parameters.AddWithValue(messages.Select(m => (int)m.Priority).ToArray());
+        upsert.Parameters.AddWithValue(messages.Select(m => m.BatchCode).ToArray());
+        upsert.Parameters.AddWithValue(messages.Select(m => m.DeferredTs).ToArray());
+        upsert.Parameters.AddWithValue(messages.Select(m => m.Payload.GetRawText()).ToArray());
+        upsert.Parameters.Add(DbValues.Text(traceParent));
+        upsert.Parameters.AddWithValue(MessageStatus.Pending.ToDb());
+        upsert.Parameters.AddWithValue(MessageStatuses.Waiting.ToDb());
+        await using var reader = await upsert.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            stored.Add((reader.GetString(0), reader.GetString(1)));
+        }
+
+        return stored;
+    }
+
+    /// <summary>
+    /// Claims up to <paramref name="batchSize"/> ready messages for <paramref name="lease"/>: waiting,
+    /// due, of an active tenant and not suspended, or claimed by a replica whose lease ran out.
+    /// </summary>
+    /// <param name="enqueueDelay">How long a message rests after being enqueued before it may be claimed.</param>
+    /// <returns>The claimed messages in sending order (priority, then age).</returns>
+    public async Task<List<ClaimedMessage>> ClaimAsync(long nowUnixSeconds, int batchSize, TimeSpan lease, TimeSpan enqueueDelay, CancellationToken cancellationToken)
+    {
+        await using var command = db.CreateCommand(ClaimSql);
+        command.Parameters.AddWithValue(nowUnixSeconds);
+        command.Parameters.AddWithValue(batchSize);
+        command.Parameters.AddWithValue(lease);
+        command.Parameters.AddWithValue(MessageStatus.Sending.ToDb());
+        command.Parameters.AddWithValue(enqueueDelay);
+        var claimed = new List<ClaimedMessage>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            claimed.Add(new ClaimedMessage(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
+                reader.Json(4), reader.GetInt32(5), reader.GetInt32(6), reader.StringOrNull(7)));
+        }
+
+        // RETURNING is unordered: restore the priority order for sending.
+        return [.. claimed.OrderBy(c => c.Priority).ThenBy(c => c.Pk)];
+    }
+
+    /// <summary>Extends the lease on those of <paramref name="pks"/> still being sent.</summary>
+    public async Task RenewAsync(long[] pks, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        await using var command = db.CreateCommand("UPDATE messages SET claimed_until = now() + $2 WHERE pk = ANY($1) AND status = $3");
+        command.Parameters.AddWithValue(pks);
+        command.Parameters.AddWithValue(lease);
+        command.Parameters.AddWithValue(MessageStatus.Sending.ToDb());
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Hands unsent claims back: pending, or deferred (with their old timing) once retried.</summary>
+    public async Task ReleaseAsync(long[] pks, CancellationToken cancellationToken)
+    {
+        await using var command = db.CreateCommand("""
+            UPDATE messages SET status = CASE WHEN retry_count > 0 THEN $3 ELSE $2 END, claimed_until = NULL, updated_at = now()
+            WHERE pk = ANY($1) AND status = $4
+            """);
+        command.Parameters.AddWithValue(pks);
+        command.Parameters.AddWithValue(MessageStatus.Pending.ToDb());
+        command.Parameters.AddWithValue(MessageStatus.Deferred.ToDb());
+        command.Parameters.AddWithValue(MessageStatus.Sending.ToDb());
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Records outcomes in one statement: each message's new state, its history event, and for a
+    /// sent message a row in <c>sends</c> (the send log rate limits count). Only messages still
+    /// claimed change, so a message deleted or taken over meanwhile is not brought back.
+    /// </summary>
+    public async Task RecordOutcomesAsync(IReadOnlyList<DeliveryOutcome> outcomes, CancellationToken cancellationToken)
+    {
+        if (outcomes.Count == 0)
+        {
+            return;
+        }
+
+        await using var command = db.CreateCommand("""
+            WITH o AS (
+                SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::int[])
+                    AS o(pk, status, description, error, ts, deferred_ts, retry_count)),
+            updated AS (
+                UPDATE messages m SET status = o.status, error = o.error, retry_count = o.retry_count,
+                    sent_ts = CASE WHEN o.status = $8 THEN o.ts ELSE m.sent_ts END,
+                    error_ts = CASE WHEN o.status = $9 THEN o.ts ELSE m.error_ts END,
+                    deferred_ts = CASE WHEN o.status = $10 THEN o.deferred_ts ELSE m.deferred_ts END,
+                    claimed_until = NULL, updated_at = now()
+                FROM o WHERE m.pk = o.pk AND m.status = $11
+                RETURNING m.pk, m.tenant_id, m.account_id, o.status, o.ts, o.description),
+            logged AS (
+                INSERT INTO sends (tenant_id, account_id, message_pk, sent_ts)
+                SELECT tenant_id, account_id, pk, ts FROM updated WHERE status = $8)
+            INSERT INTO message_events (message_pk, tenant_id, event_type, event_ts, description)
+            SELECT pk, tenant_id, status, ts, description FROM updated
+            """);
+        command.Parameters.AddWithValue(outcomes.Select(o => o.Message.Pk).ToArray());
+        command.Parameters.AddWithValue(outcomes.Select(o => o.Status.ToDb()).ToArray());
+        command.Parameters.AddWithValue(outcomes.Select(o => o.Description).ToArray());
+        command.Parameters.AddWithValue(outcomes.Select(o => o.Error).ToArray());
+        command.Parameters.AddWithValue(outcomes.Select(o => o.Ts).ToArray());
+        command.Parameters.AddWithValue(outcomes.Select(o => o.DeferredTs).ToArray());
+        command.Parameters.AddWithValue(outcomes.Select(o => o.RetryCount).ToArray());
+        command.Parameters.AddWithValue(MessageStatus.Sent.ToDb());
+        command.Parameters.AddWithValue(MessageStatus.Error.ToDb());
+        command.Parameters.AddWithValue(MessageStatus.Deferred.ToDb());
+        command.Parameters.AddWithValue(MessageStatus.Sending.ToDb());
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>A tenant's messages by <c>pk</c> after <see cref="MessageQuery.Cursor"/>; one more than the limit is read to know whether a next page exists.</summary>
+    public async Task<MessageList> ListAsync(MessageQuery query, CancellationToken cancellationToken)
+    {
+        await using var command = db.CreateCommand("""
+            SELECT pk, id, tenant_id, account_id, priority, batch_code, status, deferred_ts, sent_ts, error_ts, error, retry_count,
+                   created_at, updated_at, payload
+            FROM messages
+            WHERE tenant_id = $1 AND ($2 = false OR status = ANY($7))
+              AND ($3::text IS NULL OR status = $3) AND ($4::text IS NULL OR batch_code = $4) AND pk > $5
+            ORDER BY pk LIMIT $6
+            """);
+        command.Parameters.AddWithValue(query.TenantId);
+        command.Parameters.AddWithValue(query.ActiveOnly);
+        command.Parameters.Add(DbValues.Text(query.Status?.ToDb()));
+        command.Parameters.Add(DbValues.Text(query.BatchCode));
+        command.Parameters.AddWithValue(query.Cursor);
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bigint, Value = query.Limit is { } limit ? limit + 1L : DBNull.Value });
+        command.Parameters.AddWithValue(MessageStatuses.Open.ToDb());
+        var records = new List<MessageRecord>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                records.Add(new MessageRecord(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt32(4),
+                    reader.StringOrNull(5), MessageStatuses.FromDb(reader.GetString(6)), reader.Int64OrNull(7), reader.Int64OrNull(8), reader.Int64OrNull(9),
+                    reader.StringOrNull(10), reader.GetInt32(11), reader.UnixSeconds(12), reader.UnixSeconds(13), reader.Json(14)));
+            }
+        }
+
+        if (query.Limit is { } pageSize && records.Count > pageSize)
+        {
+            records.RemoveAt(records.Count - 1);
+            return new MessageList(records, records[^1].Pk);
+        }
+
+        return new MessageList(records, null);
+    }
+
+    /// <returns>The ids that were deleted.</returns>
+    public async Task<List<string>> DeleteAsync(string tenantId, string[] ids, CancellationToken cancellationToken)
+    {
+        await using var command = db.CreateCommand("DELETE FROM messages WHERE tenant_id = $1 AND id = ANY($2) RETURNING id");
+        command.Parameters.AddWithValue(tenantId);
+        command.Parameters.AddWithValue(ids);
+        var removed = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            removed.Add(reader.GetString(0));
+        }
+
+        return removed;
+    }
+
+    /// <summary>Messages not finished yet (waiting or being sent), over all tenants: the pending gauge.</summary>
+    public async Task<long> CountOpenAsync(CancellationToken cancellationToken)
+    {
+        await using var command = db.CreateCommand("SELECT count(*) FROM messages WHERE status = ANY($1)");
+        command.Parameters.AddWithValue(MessageStatuses.Open.ToDb());
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+}
