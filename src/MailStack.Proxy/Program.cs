@@ -1,4 +1,5 @@
 using MailStack.Proxy.Apis;
+using MailStack.Proxy.Attachments;
 using MailStack.Proxy.Dispatch;
 using MailStack.Proxy.Model;
 using MailStack.Proxy.Persistence;
@@ -16,6 +17,7 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddProxyPersistence();
 builder.Services.AddProxyAuthorization();
 builder.Services.AddProxyDispatch(builder.Configuration);
+builder.Services.AddProxyAttachments(builder.Configuration);
 builder.Services.AddSingleton<ProxyMetrics>();
 
 var app = builder.Build();

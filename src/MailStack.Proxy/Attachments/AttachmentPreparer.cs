@@ -9,13 +9,14 @@ namespace MailStack.Proxy.Attachments;
 /// </summary>
 public sealed class AttachmentPreparer(AttachmentFetcher fetcher, AttachmentObjectStore objectStore, AttachmentMetrics metrics, ILogger<AttachmentPreparer> logger)
 {
-    public async Task<PreparedAttachments> PrepareAsync(IReadOnlyList<MessageAttachment> attachments, AttachmentTenant tenant, LargeFilePolicy policy, CancellationToken cancellationToken)
+    public async Task<PreparedAttachments> PrepareAsync(IReadOnlyList<MessageAttachment> attachments, AttachmentTenant tenant, CancellationToken cancellationToken)
     {
         if (attachments.Count == 0)
         {
             return PreparedAttachments.None;
         }
 
+        var policy = tenant.LargeFiles;
         var fetched = await fetcher.FetchAllAsync(attachments, tenant, cancellationToken);
         var inline = new List<FetchedAttachment>();
         var links = new List<DownloadLink>();

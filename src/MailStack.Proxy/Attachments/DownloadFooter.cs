@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using MailStack.Proxy.Model;
 
 namespace MailStack.Proxy.Attachments;
 
@@ -17,7 +18,7 @@ public static class DownloadFooter
         var footer = new StringBuilder(body).Append("\n\n---\n").Append(Heading).Append('\n');
         foreach (var link in links)
         {
-            footer.Append(CultureInfo.InvariantCulture, $"  - {link.FileName} ({Megabytes(link)} MB): {link.Url.AbsoluteUri}\n");
+            footer.Append(CultureInfo.InvariantCulture, $"  - {link.FileName} ({Size(link)} MB): {link.Url.AbsoluteUri}\n");
         }
 
         return footer.Append(CultureInfo.InvariantCulture, $"(Links expire in {Days(links)}.)").ToString();
@@ -29,7 +30,7 @@ public static class DownloadFooter
         foreach (var link in links)
         {
             footer.Append(CultureInfo.InvariantCulture,
-                $"<li><a href=\"{WebUtility.HtmlEncode(link.Url.AbsoluteUri)}\">{WebUtility.HtmlEncode(link.FileName)}</a> ({Megabytes(link)} MB)</li>");
+                $"<li><a href=\"{WebUtility.HtmlEncode(link.Url.AbsoluteUri)}\">{WebUtility.HtmlEncode(link.FileName)}</a> ({Size(link)} MB)</li>");
         }
 
         footer.Append(CultureInfo.InvariantCulture, $"</ul><p><em>Links expire in {Days(links)}.</em></p>");
@@ -37,7 +38,7 @@ public static class DownloadFooter
         return end < 0 ? body + footer : body.Insert(end, footer.ToString());
     }
 
-    private static string Megabytes(DownloadLink link) => LargeFilePolicy.SizeMb(link.Length).ToString("F1", CultureInfo.InvariantCulture);
+    private static string Size(DownloadLink link) => Megabytes.Format(link.Length);
 
     private static string Days(IReadOnlyList<DownloadLink> links) => links.Min(l => l.ValidDays) is 1 ? "1 day" : $"{links.Min(l => l.ValidDays)} days";
 }

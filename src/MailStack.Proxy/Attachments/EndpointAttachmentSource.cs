@@ -20,7 +20,7 @@ public sealed class EndpointAttachmentSource(IHttpClientFactory httpFactory) : I
         {
             Content = JsonContent.Create(new Dictionary<string, string> { ["storage_path"] = attachment.StoragePath }),
         };
-        request.Headers.Authorization = ClientAuthHeader.For(tenant.ClientAuth);
+        request.Headers.Authorization = tenant.ClientAuth?.ToAuthorizationHeader();
         return AttachmentHttp.SendAsync(httpFactory, request, attachment.FileName, cancellationToken);
     }
 }

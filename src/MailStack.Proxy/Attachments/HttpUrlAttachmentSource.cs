@@ -15,7 +15,7 @@ public sealed class HttpUrlAttachmentSource(IHttpClientFactory httpFactory) : IA
         }
 
         var request = new HttpRequestMessage(HttpMethod.Get, url);
-        request.Headers.Authorization = ClientAuthHeader.For(ClientAuthHeader.Parse(attachment.Auth));
+        request.Headers.Authorization = attachment.Auth?.ToAuthorizationHeader();
         return AttachmentHttp.SendAsync(httpFactory, request, attachment.FileName, cancellationToken);
     }
 }

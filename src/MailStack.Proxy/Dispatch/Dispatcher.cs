@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.Sockets;
 using MailKit.Net.Smtp;
+using MailStack.Proxy.Attachments;
 using MailStack.Proxy.Model;
 using MailStack.Proxy.Persistence;
 using Microsoft.Extensions.Options;
@@ -15,8 +16,8 @@ namespace MailStack.Proxy.Dispatch;
 /// through the tenant's account over pooled MailKit connections and records every outcome as an
 /// event to report.
 /// </summary>
-public sealed class Dispatcher(MessageQueue queue, AccountStore accounts, DispatchSignal signal, SmtpConnectionPool pool, DeliveryOutcomes outcomes,
-    OutcomeFactory outcome, IOptions<DispatchOptions> options, TimeProvider time, ILogger<Dispatcher> logger) : BackgroundService
+public sealed class Dispatcher(MessageQueue queue, AccountStore accounts, TenantStore tenants, DispatchSignal signal, SmtpConnectionPool pool, DeliveryOutcomes outcomes,
+    OutcomeFactory outcome, AttachmentPreparer attachments, IOptions<DispatchOptions> options, TimeProvider time, ILogger<Dispatcher> logger) : BackgroundService
 {
     public static readonly ActivitySource Activity = new("MailStack.Proxy");
 
@@ -107,9 +108,11 @@ public sealed class Dispatcher(MessageQueue queue, AccountStore accounts, Dispat
     private async Task SendAccountBatchAsync(string tenantId, string accountId, List<ClaimedMessage> messages, CancellationToken cancellationToken)
     {
         SmtpAccount? account;
+        AttachmentTenant tenant;
         try
         {
             account = await accounts.GetForSendingAsync(tenantId, accountId, cancellationToken);
+            tenant = AttachmentTenant.Of(tenantId, await tenants.GetAsync(tenantId, cancellationToken));
         }
         catch (Exception ex) when (ex is NpgsqlException or OperationCanceledException)
         {
@@ -132,7 +135,7 @@ public sealed class Dispatcher(MessageQueue queue, AccountStore accounts, Dispat
         {
             var queue = new ConcurrentQueue<ClaimedMessage>(level);
             var connections = Math.Clamp(Options.ConnectionsPerAccount, 1, queue.Count);
-            var failures = await Task.WhenAll(Enumerable.Range(0, connections).Select(_ => SendOverOneConnectionAsync(endpoint, queue, cancellationToken)));
+            var failures = await Task.WhenAll(Enumerable.Range(0, connections).Select(_ => SendOverOneConnectionAsync(endpoint, tenant, queue, cancellationToken)));
             await SettleLeftoversAsync(queue, failures.LastOrDefault(f => f is not null), cancellationToken);
         }
     }
@@ -142,7 +145,7 @@ public sealed class Dispatcher(MessageQueue queue, AccountStore accounts, Dispat
     /// Outcomes are written in small batches. Stops early, returning why, when no connection can be
     /// had (the other connections carry on); a message cut off by shutdown goes back to the queue.
     /// </summary>
-    private async Task<SmtpFailure?> SendOverOneConnectionAsync(SmtpEndpoint endpoint, ConcurrentQueue<ClaimedMessage> queue, CancellationToken cancellationToken)
+    private async Task<SmtpFailure?> SendOverOneConnectionAsync(SmtpEndpoint endpoint, AttachmentTenant tenant, ConcurrentQueue<ClaimedMessage> queue, CancellationToken cancellationToken)
     {
         var recorded = new List<DeliveryOutcome>();
         ClaimedMessage? inFlight = null;
@@ -166,7 +169,7 @@ public sealed class Dispatcher(MessageQueue queue, AccountStore accounts, Dispat
                     return failure;
                 }
 
-                var (result, keepConnection) = await SendOneAsync(smtp, endpoint, inFlight);
+                var (result, keepConnection) = await SendOneAsync(smtp, endpoint, tenant, inFlight);
                 inFlight = null;
                 recorded.Add(result);
                 if (!keepConnection)
@@ -238,8 +241,9 @@ public sealed class Dispatcher(MessageQueue queue, AccountStore accounts, Dispat
         await outcomes.RecordAsync(leftovers.Select(m => outcome.Failed(m, why)).ToList(), CancellationToken.None);
     }
 
-    private async Task<(DeliveryOutcome Outcome, bool KeepConnection)> SendOneAsync(SmtpClient smtp, SmtpEndpoint endpoint, ClaimedMessage message)
+    private async Task<(DeliveryOutcome Outcome, bool KeepConnection)> SendOneAsync(SmtpClient smtp, SmtpEndpoint endpoint, AttachmentTenant tenant, ClaimedMessage message)
     {
+        PreparedAttachments? prepared = null;
         // The send continues the trace of the add-messages request that accepted the message.
         ActivityContext.TryParse(message.TraceParent, null, out var parent);
         using var activity = Activity.StartActivity("smtp send", ActivityKind.Client, parent);
@@ -256,7 +260,9 @@ public sealed class Dispatcher(MessageQueue queue, AccountStore accounts, Dispat
                 return (outcome.Error(message, $"invalid message: {rejection!.Reason}"), true);
             }
 
-            var (mime, sender, recipients) = MailComposer.Compose(parsed, Options.TrackingHeader, "mailstack-proxy");
+            // Fetched now, not at enqueue (as genro): a failure ends this message alone.
+            prepared = await attachments.PrepareAsync(parsed.Attachments, tenant, _abortSends.Token);
+            var (mime, sender, recipients) = MailComposer.Compose(parsed, prepared, Options.TrackingHeader, "mailstack-proxy");
             if (activity is not null)
             {
                 // W3C trace context in the mail, so the receiving side can continue the trace.
@@ -264,9 +270,9 @@ public sealed class Dispatcher(MessageQueue queue, AccountStore accounts, Dispat
             }
 
             await smtp.SendAsync(mime, sender, recipients, _abortSends.Token);
-            return (outcome.Sent(message), true);
+            return (outcome.Sent(message) with { Warnings = prepared.Warnings }, true);
         }
-        catch (Exception ex) when (ex is AttachmentException or FormatException)
+        catch (Exception ex) when (ex is AttachmentFetchException or AttachmentRejectedException or FormatException)
         {
             activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
             return (outcome.Error(message, ex is FormatException ? $"invalid message: {ex.Message}" : ex.Message), true);
@@ -275,7 +281,14 @@ public sealed class Dispatcher(MessageQueue queue, AccountStore accounts, Dispat
         {
             activity?.SetStatus(ActivityStatusCode.Error, failure.Reason);
             var keep = ex is SmtpCommandException && await SmtpConnectionPool.RespondsAsync(smtp, _abortSends.Token);
-            return (outcome.Failed(message, failure), keep);
+            return (outcome.Failed(message, failure) with { Warnings = prepared?.Warnings ?? [] }, keep);
+        }
+        finally
+        {
+            if (prepared is not null)
+            {
+                await prepared.DisposeAsync();
+            }
         }
     }
 

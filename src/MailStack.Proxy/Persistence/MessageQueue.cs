@@ -121,7 +121,7 @@ public sealed class MessageQueue(NpgsqlDataSource db)
     }
 
     /// <summary>
-    /// Records outcomes in one statement: each message's new state, its history event, and for a
+    /// Records outcomes in one statement: each message's new state, its history event (after its warnings), and for a
     /// sent message a row in <c>sends</c> (the send log rate limits count). Only messages still
     /// claimed change, so a message deleted or taken over meanwhile is not brought back.
     /// </summary>
@@ -147,8 +147,13 @@ public sealed class MessageQueue(NpgsqlDataSource db)
             logged AS (
                 INSERT INTO sends (tenant_id, account_id, message_pk, sent_ts)
                 SELECT tenant_id, account_id, pk, ts FROM updated WHERE status = $8)
+            w AS (SELECT * FROM unnest($12::bigint[], $13::text[]) WITH ORDINALITY AS w(pk, description, n))
             INSERT INTO message_events (message_pk, tenant_id, event_type, event_ts, description)
-            SELECT pk, tenant_id, status, ts, description FROM updated
+            SELECT pk, tenant_id, event_type, ts, description FROM (
+                SELECT u.pk, u.tenant_id, $14 AS event_type, u.ts, w.description, w.n AS ord FROM updated u JOIN w ON w.pk = u.pk
+                UNION ALL
+                SELECT pk, tenant_id, status, ts, description, 2147483647 FROM updated) e
+            ORDER BY pk, ord
             """);
         command.Parameters.AddWithValue(outcomes.Select(o => o.Message.Pk).ToArray());
         command.Parameters.AddWithValue(outcomes.Select(o => o.Status.ToDb()).ToArray());
@@ -161,6 +166,10 @@ public sealed class MessageQueue(NpgsqlDataSource db)
         command.Parameters.AddWithValue(MessageStatus.Error.ToDb());
         command.Parameters.AddWithValue(MessageStatus.Deferred.ToDb());
         command.Parameters.AddWithValue(MessageStatus.Sending.ToDb());
+        var warned = outcomes.SelectMany(o => o.Warnings.Select(w => (o.Message.Pk, Warning: w))).ToList();
+        command.Parameters.AddWithValue(warned.Select(w => w.Pk).ToArray());
+        command.Parameters.AddWithValue(warned.Select(w => w.Warning).ToArray());
+        command.Parameters.AddWithValue(MessageEventTypes.ToDb(MessageEventType.Warning));
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 

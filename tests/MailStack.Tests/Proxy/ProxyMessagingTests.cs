@@ -71,7 +71,7 @@ public sealed class ProxyMessagingTests(StackFixture stack)
         Assert.True(record.GetProperty("sent_ts").GetInt64() > 0);
         Assert.Equal("sent", record.GetProperty("history")[0].GetProperty("event_type").GetString());
 
-        var report = await WaitForReportAsync("echo-tenant1", "m1", tenantId);
+        var report = await _proxy.WaitForReportAsync("echo-tenant1", "m1", tenantId);
         Assert.True(report.GetProperty("sent_ts").GetInt64() > 0);
         Assert.Equal(2, report.EnumerateObject().Count());
     }
@@ -218,7 +218,7 @@ public sealed class ProxyMessagingTests(StackFixture stack)
         var record = await WaitForStatusAsync(tenant, tenantId, "hard", s => s == "error");
 
         Assert.Equal("5.1.1 no such user (SMTP 550)", record.GetProperty("error").GetString());
-        var report = await WaitForReportAsync("echo-tenant2", "hard", tenantId);
+        var report = await _proxy.WaitForReportAsync("echo-tenant2", "hard", tenantId);
         Assert.Equal("5.1.1 no such user (SMTP 550)", report.GetProperty("error").GetString());
     }
 
@@ -232,7 +232,7 @@ public sealed class ProxyMessagingTests(StackFixture stack)
         await tenant.PostAsJsonAsync("/commands/add-messages", new { messages = new[] { Message(tenantId, "soft", to, "deferred") } }, Cancellation);
         var deferred = await WaitForStatusAsync(tenant, tenantId, "soft", s => s == "deferred");
         Assert.True(deferred.GetProperty("retry_count").GetInt32() >= 1);
-        var report = await WaitForReportAsync("echo-tenant2", "soft", tenantId);
+        var report = await _proxy.WaitForReportAsync("echo-tenant2", "soft", tenantId);
         Assert.Equal("4.3.0 try later (SMTP 451)", report.GetProperty("deferred_reason").GetString());
 
         await SetRecipientRuleAsync("sink-tenant2", to, null, "", "");
@@ -289,18 +289,5 @@ public sealed class ProxyMessagingTests(StackFixture stack)
         }
 
         await api.SetChaosAsync(current, Cancellation);
-    }
-
-    /// <summary>Waits until the tenant's event for <paramref name="id"/> is reported and returns the item the echo server got.</summary>
-    private async Task<JsonElement> WaitForReportAsync(string echo, string id, string tenantId)
-    {
-        using var admin = await _proxy.AdminAsync();
-        await WaitForStatusAsync(admin, tenantId, id, _ => true, reported: true);
-        using var http = stack.App.CreateHttpClient(echo, "http");
-        var recorded = await http.GetFromJsonAsync<JsonElement>("/requests?path=/mail-proxy/sync", Cancellation);
-        // Message ids are per tenant: the newest report carrying this id after it was marked reported is ours.
-        return recorded.GetProperty("requests").EnumerateArray().Reverse()
-            .SelectMany(r => JsonDocument.Parse(r.GetProperty("body").GetString()!).RootElement.GetProperty("delivery_report").EnumerateArray().Select(i => i.Clone()))
-            .First(i => i.GetProperty("id").GetString() == id);
     }
 }
