@@ -146,7 +146,7 @@ public sealed class MessageQueue(NpgsqlDataSource db)
                 RETURNING m.pk, m.tenant_id, m.account_id, o.status, o.ts, o.description),
             logged AS (
                 INSERT INTO sends (tenant_id, account_id, message_pk, sent_ts)
-                SELECT tenant_id, account_id, pk, ts FROM updated WHERE status = $8)
+                SELECT tenant_id, account_id, pk, ts FROM updated WHERE status = $8),
             w AS (SELECT * FROM unnest($12::bigint[], $13::text[]) WITH ORDINALITY AS w(pk, description, n))
             INSERT INTO message_events (message_pk, tenant_id, event_type, event_ts, description)
             SELECT pk, tenant_id, event_type, ts, description FROM (

@@ -92,10 +92,10 @@ public sealed partial class ProxyLargeFileTests(StackFixture stack) : IDisposabl
     }
 
     [Theory]
-    [InlineData("""{"action":"explode"}""")]
-    [InlineData("""{"max_size_mb":"ten"}""")]
-    [InlineData("""{"enabled":true,"colour":"blue"}""")]
-    public async Task A_large_file_config_with_an_unknown_action_a_wrong_type_or_an_unknown_field_is_refused_with_422(string config)
+    [InlineData("""{"action":"explode"}""", "action")]
+    [InlineData("""{"max_size_mb":"ten"}""", "max_size_mb")]
+    [InlineData("""{"enabled":true,"colour":"blue"}""", "colour")]
+    public async Task A_large_file_config_with_an_unknown_action_a_wrong_type_or_an_unknown_field_is_refused_with_422(string config, string field)
     {
         var tenantId = NewId("lf-type");
         using var admin = await _kit.Proxy.AdminAsync();
@@ -104,7 +104,7 @@ public sealed partial class ProxyLargeFileTests(StackFixture stack) : IDisposabl
         Assert.Equal(HttpStatusCode.UnprocessableEntity, created.StatusCode);
         var detail = Assert.Single((await JsonAsync(created)).GetProperty("detail").EnumerateArray());
         Assert.Equal("body", detail.GetProperty("loc")[0].GetString());
-        Assert.Equal("large_file_config", detail.GetProperty("loc")[1].GetString());
+        Assert.Equal(field, detail.GetProperty("loc").EnumerateArray().Last().GetString());
     }
 
     // catalog: A06, A07, A10, A11
@@ -123,7 +123,8 @@ public sealed partial class ProxyLargeFileTests(StackFixture stack) : IDisposabl
 
         var mail = await _kit.DeliveredAsync(message);
         var inline = Assert.Single(AttachmentTestKit.Attachments(mail));
-        Assert.Equal(("small.bin", small), (inline.Key, inline.Value));
+        Assert.Equal("small.bin", inline.Key);
+        Assert.Equal(small, inline.Value);
 
         // The text body ends with the footer and the link…
         var text = mail.TextBody!;
