@@ -35,6 +35,8 @@ internal static class MailProxyResourceBuilderExtensions
             // The tenant sinks present self-signed certificates on STARTTLS.
             .WithEnvironment("Proxy__Dispatch__AllowUntrustedCertificates", "true")
             .WithUrlForEndpoint("http", url => url.DisplayText = "Proxy API")
+            // The interactive API page (OpenAPI at /openapi/v1.json), as genro users know FastAPI's /docs.
+            .WithUrlForEndpoint("http", _ => new ResourceUrlAnnotation { Url = "/docs/", DisplayText = "API reference" })
             .WithReference(database).WaitFor(database)
             // Attachments and bounces are optional features: the proxy starts without them.
             // The object store's connection string (endpoint, credentials, bucket) carries large attachments.

@@ -38,7 +38,8 @@ public sealed class JsonBody<T> : IJsonBody, IEndpointParameterMetadataProvider
         }
         catch (JsonException ex)
         {
-            var path = ex.Path is { Length: > 1 } p ? p.TrimStart('$', '.').Split('.', StringSplitOptions.RemoveEmptyEntries) : [];
+            // A syntax error comes from the reader (an inner JsonException); a wrong type names its field.
+            var path = ex.InnerException is JsonException || ex.Path is not { Length: > 1 } p ? [] : p.TrimStart('$', '.').Split('.', StringSplitOptions.RemoveEmptyEntries);
             return new(null, path.Length == 0
                 ? Invalid(["body"], $"invalid JSON: {ex.Message}", "value_error.jsondecode")
                 : Invalid(["body", .. path], $"invalid value: {ex.Message}", "type_error"));

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json;
 using MailStack.Proxy.Dispatch;
 using MailStack.Proxy.Model;
 using MailStack.Proxy.Persistence;
@@ -30,12 +29,12 @@ public static class MessageApi
         JsonBody<AddMessagesRequest> body, HttpContext context, MessageQueue queue, AccountStore accounts, DispatchSignal signal, CancellationToken cancellationToken)
     {
         var request = body.Value;
-        if (request.Messages.ValueKind != JsonValueKind.Array)
+        if (request.Messages is not { } items)
         {
             return ApiErrors.Validation(new ValidationError(["body", "messages"], "a list of messages is required", "type_error.list"));
         }
 
-        var count = request.Messages.GetArrayLength();
+        var count = items.Count;
         if (count > AddMessagesRequest.MaxMessages)
         {
             return Failure($"too many messages: {count} (at most {AddMessagesRequest.MaxMessages} per request)", []);
@@ -46,7 +45,7 @@ public static class MessageApi
         var rejected = new List<MessageRejection>();
         var parsed = new List<OutgoingMessage>();
         var seen = new HashSet<(string, string)>();
-        foreach (var item in request.Messages.EnumerateArray())
+        foreach (var item in items)
         {
             if (MessageParser.MissingField(item) is { } missing)
             {

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using MailStack.Proxy.Model;
 using MailStack.Proxy.Persistence;
+using MailStack.Proxy.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace MailStack.Proxy.Dispatch;
@@ -41,7 +42,14 @@ public sealed class DeliveryReporter(EventStore events, IHttpClientFactory httpF
     /// </summary>
     public async Task ReportAllAsync(CancellationToken cancellationToken)
     {
-        var targets = await events.DueTargetsAsync(time.GetUtcNow().ToUnixTimeSeconds(), options.Value.SyncInterval, cancellationToken);
+        // Nothing due leaves no trace; a round that reports is one trace, its look included.
+        var (targets, startedAt) = await ProxyTelemetry.LookQuietlyAsync(() => events.DueTargetsAsync(time.GetUtcNow().ToUnixTimeSeconds(), options.Value.SyncInterval, cancellationToken));
+        if (targets.Count == 0)
+        {
+            return;
+        }
+
+        using var round = ProxyTelemetry.StartRound("report round", startedAt, "find tenants to report", targets.Count);
         foreach (var target in targets)
         {
             await using var turn = await events.TryTakeReportTurnAsync(target.TenantId, cancellationToken);
@@ -51,7 +59,7 @@ public sealed class DeliveryReporter(EventStore events, IHttpClientFactory httpF
             }
 
             // A tenant that answers "queued" wants the next batch at once; bounded so one tenant cannot starve the rest.
-            for (var round = 0; round < 10 && await ReportTenantAsync(target, cancellationToken); round++)
+            for (var report = 0; report < 10 && await ReportTenantAsync(target, cancellationToken); report++)
             {
             }
         }

@@ -5,6 +5,7 @@ using MailKit.Net.Smtp;
 using MailStack.Proxy.Attachments;
 using MailStack.Proxy.Model;
 using MailStack.Proxy.Persistence;
+using MailStack.Proxy.Telemetry;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -19,8 +20,6 @@ namespace MailStack.Proxy.Dispatch;
 public sealed class Dispatcher(MessageQueue queue, AccountStore accounts, TenantStore tenants, DispatchSignal signal, SmtpConnectionPool pool, DeliveryOutcomes outcomes,
     OutcomeFactory outcome, AttachmentPreparer attachments, IOptions<DispatchOptions> options, TimeProvider time, ILogger<Dispatcher> logger) : BackgroundService
 {
-    public static readonly ActivitySource Activity = new("MailStack.Proxy");
-
     private DispatchOptions Options => options.Value;
 
     /// <summary>The global limit on SMTP connections this replica has open at once.</summary>
@@ -75,11 +74,14 @@ public sealed class Dispatcher(MessageQueue queue, AccountStore accounts, Tenant
     /// <returns>How many messages were claimed.</returns>
     public async Task<int> RunCycleAsync(CancellationToken cancellationToken)
     {
-        var batch = await ClaimAsync(cancellationToken);
+        // An empty poll leaves no trace; a round that claimed work is one trace, its claim included.
+        var (batch, startedAt) = await ProxyTelemetry.LookQuietlyAsync(() => ClaimAsync(cancellationToken));
         if (batch.Count == 0)
         {
             return 0;
         }
+
+        using var round = ProxyTelemetry.StartRound("dispatch round", startedAt, "claim messages", batch.Count);
 
         using (var sending = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
         {
@@ -246,7 +248,7 @@ public sealed class Dispatcher(MessageQueue queue, AccountStore accounts, Tenant
         PreparedAttachments? prepared = null;
         // The send continues the trace of the add-messages request that accepted the message.
         ActivityContext.TryParse(message.TraceParent, null, out var parent);
-        using var activity = Activity.StartActivity("smtp send", ActivityKind.Client, parent);
+        using var activity = ProxyTelemetry.Source.StartActivity("smtp send", ActivityKind.Client, parent);
         activity?.SetTag("mailstack.tenant_id", message.TenantId);
         activity?.SetTag("mailstack.message_id", message.Id);
         activity?.SetTag("server.address", endpoint.Host);

@@ -6,7 +6,7 @@ namespace MailStack.Proxy.Model;
 /// POST /commands/add-messages. Items stay JSON here: each is parsed on its own
 /// (<see cref="MessageParser"/>), so one bad item is rejected with a reason instead of failing the request.
 /// </summary>
-public sealed record AddMessagesRequest(JsonElement Messages, int? DefaultPriority)
+public sealed record AddMessagesRequest(IReadOnlyList<JsonElement>? Messages, int? DefaultPriority)
 {
     public const int MaxMessages = 1000;
 }

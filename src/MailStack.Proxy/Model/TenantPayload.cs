@@ -18,7 +18,7 @@ public sealed record TenantPayload(
     string? ITenantScoped.TenantId => Id;
 
     public ValidationError? Validate() =>
-        ClientBaseUrl.TryGet(out var url) && !Uri.TryCreate(url, UriKind.Absolute, out _)
+        ClientBaseUrl.TryGet(out var url) && !(Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
             ? new ValidationError(["body", "client_base_url"], "invalid or missing URL scheme", "value_error.url")
             : LargeFileConfig.TryGet(out var largeFiles) ? largeFiles?.Validate() : null;
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Text;
 using MailStack.Proxy.Model;
@@ -6,30 +7,62 @@ using MailStack.Proxy.Model;
 namespace MailStack.Proxy.Telemetry;
 
 /// <summary>
-/// The proxy's Prometheus counters (per tenant and account) and the pending gauge, served as
-/// text at <c>/metrics</c>. Every series family is present from start-up, with HELP and TYPE.
+/// The proxy's counters per tenant and account and the pending gauge, twice: as OpenTelemetry
+/// instruments of the meter <c>MailStack.Proxy</c> (so they reach the dashboard) and as the
+/// Prometheus text of <c>/metrics</c>, whose series families are all present from start-up.
 /// </summary>
 public sealed class ProxyMetrics
 {
-    public static readonly string[] Counters = ["mailstack_sent_total", "mailstack_errors_total", "mailstack_deferred_total", "mailstack_rate_limited_total", "mailstack_bounced_total"];
+    public const string SentTotal = "mailstack_sent_total";
+    public const string ErrorsTotal = "mailstack_errors_total";
+    public const string DeferredTotal = "mailstack_deferred_total";
+    public const string RateLimitedTotal = "mailstack_rate_limited_total";
+    public const string BouncedTotal = "mailstack_bounced_total";
+
+    public static readonly string[] Counters = [SentTotal, ErrorsTotal, DeferredTotal, RateLimitedTotal, BouncedTotal];
 
     private readonly ConcurrentDictionary<(string Name, string Tenant, string Account), long> _counts = new();
+    private readonly Dictionary<string, Counter<long>> _instruments;
+    private long _pending;
+
+    public ProxyMetrics(IMeterFactory meters)
+    {
+        var meter = meters.Create(ProxyTelemetry.Name);
+        _instruments = new()
+        {
+            [SentTotal] = meter.CreateCounter<long>("mailstack.proxy.messages.sent", "{message}", "Messages accepted by the SMTP server"),
+            [ErrorsTotal] = meter.CreateCounter<long>("mailstack.proxy.messages.errors", "{message}", "Messages that failed for good"),
+            [DeferredTotal] = meter.CreateCounter<long>("mailstack.proxy.messages.deferred", "{message}", "Sends deferred for a retry"),
+            [RateLimitedTotal] = meter.CreateCounter<long>("mailstack.proxy.messages.rate_limited", "{message}", "Sends held back by an account's rate limit"),
+            [BouncedTotal] = meter.CreateCounter<long>("mailstack.proxy.messages.bounced", "{message}", "Sent messages that bounced"),
+        };
+        meter.CreateObservableGauge("mailstack.proxy.messages.pending", () => Volatile.Read(ref _pending), "{message}", "Messages waiting or being sent, over all tenants");
+    }
 
     /// <summary>Counts one outcome of a message of <paramref name="tenantId"/>'s account <paramref name="accountId"/>.</summary>
-    public void Record(MessageStatus outcome, string tenantId, string accountId)
+    public void Record(MessageStatus outcome, string tenantId, string accountId) => Increment(outcome switch
     {
-        var name = outcome switch
-        {
-            MessageStatus.Sent => "mailstack_sent_total",
-            MessageStatus.Error => "mailstack_errors_total",
-            MessageStatus.Bounced => "mailstack_bounced_total",
-            _ => "mailstack_deferred_total",
-        };
+        MessageStatus.Sent => SentTotal,
+        MessageStatus.Error => ErrorsTotal,
+        MessageStatus.Bounced => BouncedTotal,
+        _ => DeferredTotal,
+    }, tenantId, accountId);
+
+    /// <summary>Counts a send held back by the account's rate limit.</summary>
+    public void RateLimited(string tenantId, string accountId) => Increment(RateLimitedTotal, tenantId, accountId);
+
+    /// <summary>The latest count of open messages, for the gauge.</summary>
+    public void SetPending(long pending) => Volatile.Write(ref _pending, pending);
+
+    private void Increment(string name, string tenantId, string accountId)
+    {
         _counts.AddOrUpdate((name, tenantId, accountId), 1, (_, n) => n + 1);
+        _instruments[name].Add(1, new KeyValuePair<string, object?>("tenant_id", tenantId), new KeyValuePair<string, object?>("account_id", accountId));
     }
 
     public string Render(long pending)
     {
+        SetPending(pending);
         var text = new StringBuilder();
         foreach (var name in Counters)
         {

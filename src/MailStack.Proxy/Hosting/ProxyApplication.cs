@@ -1,0 +1,51 @@
+using MailStack.Proxy.Apis;
+using MailStack.Proxy.Attachments;
+using MailStack.Proxy.Dispatch;
+using MailStack.Proxy.Model;
+using MailStack.Proxy.Persistence;
+using MailStack.Proxy.Security;
+using MailStack.Proxy.Telemetry;
+
+namespace MailStack.Proxy.Hosting;
+
+/// <summary>
+/// The proxy's composition, in one place: Program.cs runs it, and tests host the same proxy
+/// in-process (on a database of their own, with in-memory telemetry exporters).
+/// </summary>
+public static class ProxyApplication
+{
+    public static WebApplicationBuilder AddProxy(this WebApplicationBuilder builder)
+    {
+        builder.AddServiceDefaults();
+        // Registers an NpgsqlDataSource for "maildb" with a health check, so /health reports the database.
+        builder.AddNpgsqlDataSource("maildb");
+        builder.Services.ConfigureHttpJsonOptions(json => WireJson.Configure(json.SerializerOptions));
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddProxyPersistence();
+        builder.Services.AddProxyAuthorization();
+        builder.Services.AddProxyDispatch(builder.Configuration);
+        builder.Services.AddProxyAttachments(builder.Configuration);
+        builder.Services.AddProxyTelemetry();
+        builder.Services.AddProxyOpenApi();
+        return builder;
+    }
+
+    /// <summary>Builds the app, applies the schema migrations, and maps the middleware and every route.</summary>
+    public static async Task<WebApplication> BuildProxyAsync(this WebApplicationBuilder builder)
+    {
+        var app = builder.Build();
+        await app.Services.GetRequiredService<SchemaMigrator>().MigrateAsync(app.Lifetime.ApplicationStopping);
+
+        // Proxy:MaxRequestBytes (8 MB), answered with a 413 the client can read.
+        app.UseMiddleware<RequestBodyLimitMiddleware>();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapProxyApiDocs();
+        app.MapServiceApi();
+        app.MapTenantApi();
+        app.MapAccountApi();
+        app.MapMessageApi();
+        app.MapCommandApi();
+        return app;
+    }
+}

@@ -1,0 +1,118 @@
+using System.Collections.ObjectModel;
+using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+using static MailStack.Tests.Proxy.ProxyApi;
+
+namespace MailStack.Tests.Proxy;
+
+/// <summary>
+/// The proxy's telemetry as the dashboard receives it, caught by in-memory exporters on an
+/// in-process proxy with a database of its own: idling makes no traces, work does, and the
+/// outcome counters are OpenTelemetry instruments.
+/// </summary>
+public sealed class ProxyTelemetryTests(StackFixture stack)
+{
+    private static readonly TimeSpan IdleWindow = TimeSpan.FromSeconds(3);
+
+    [Fact]
+    public async Task An_idle_proxy_makes_no_traces_and_a_round_that_sends_and_reports_is_traced()
+    {
+        var spans = new RecordedItems<Activity>();
+        var metrics = new RecordedItems<MetricSnapshot>();
+        await using var proxy = await InProcessProxy.StartAsync(stack,
+            new Dictionary<string, string> { ["PollInterval"] = "00:00:00.1", ["SyncInterval"] = "01:00:00" },
+            services => services
+                .ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(spans))
+                .ConfigureOpenTelemetryMeterProvider(meters => meters.AddInMemoryExporter(metrics)));
+        List<Activity> OnOurDatabase() => [.. spans.Snapshot().Where(span => span.Source.Name == "Npgsql" && DatabaseOf(span) == proxy.Database)];
+
+        // Idle: some thirty empty polls of dispatch and reporting, not one database span.
+        var before = OnOurDatabase().Count;
+        await Eventually.NeverAsync(_ => Task.FromResult(OnOurDatabase().Count > before), IdleWindow, "a database span while idle");
+
+        // Work: one message, sent and reported.
+        var tenantId = NewId("traced");
+        await proxy.CreateTenantAsync(stack, tenantId, echo: "echo-tenant1");
+        using var sink = new MailSinkClient(stack.App.GetEndpoint("sink-tenant1", "http"));
+        var to = sink.NewAddress("traced");
+        using var admin = proxy.Client();
+        (await admin.PostAsJsonAsync("/commands/add-messages", new
+        {
+            messages = new[] { new { id = "t1", tenant_id = tenantId, account_id = "main", from = "app@example.test", to, subject = "traced" } },
+        }, Cancellation)).EnsureSuccessStatusCode();
+        await WaitForStatusAsync(admin, tenantId, "t1", s => s == "sent", reported: true);
+
+        var dispatch = await Eventually.GetAsync(_ => Task.FromResult(spans.Snapshot().FirstOrDefault(s => s.DisplayName == "dispatch round")), "the dispatch round's trace");
+        Assert.Equal(default, dispatch.ParentSpanId);
+        Assert.Contains(spans.Snapshot(), s => s.DisplayName == "claim messages" && s.ParentSpanId == dispatch.SpanId);
+        Assert.Contains(OnOurDatabase(), s => s.TraceId == dispatch.TraceId); // the outcome written inside the round
+        var report = await Eventually.GetAsync(_ => Task.FromResult(spans.Snapshot().FirstOrDefault(s => s.DisplayName == "report round")), "the report round's trace");
+        Assert.Contains(OnOurDatabase(), s => s.TraceId == report.TraceId);
+        // Every database span belongs to a request or a round: none stands alone as its own trace.
+        Assert.All(OnOurDatabase(), span => Assert.NotEqual(default, span.ParentSpanId));
+
+        // Idle again once the report is acknowledged.
+        var afterWork = OnOurDatabase().Count;
+        await Eventually.NeverAsync(_ => Task.FromResult(OnOurDatabase().Count > afterWork), IdleWindow, "a database span after the work was done");
+
+        // The outcome counter and the pending gauge, as instruments of the meter MailStack.Proxy.
+        var meterProvider = proxy.Services.GetRequiredService<MeterProvider>();
+        var sent = await Eventually.GetAsync(_ =>
+        {
+            meterProvider.ForceFlush();
+            return Task.FromResult<object?>(metrics.Snapshot().Where(m => m.Name == "mailstack.proxy.messages.sent")
+                .SelectMany(m => m.MetricPoints).Where(p => Tag(p, "tenant_id") == tenantId && Tag(p, "account_id") == "main")
+                .Select(p => (object?)p.GetSumLong()).LastOrDefault());
+        }, "the sent counter of the tenant");
+        Assert.Equal(1L, sent);
+        Assert.Contains(metrics.Snapshot(), m => m.Name == "mailstack.proxy.messages.pending" && m.MeterName == "MailStack.Proxy");
+    }
+
+    private static string? DatabaseOf(Activity span) => (span.GetTagItem("db.namespace") ?? span.GetTagItem("db.name")) as string;
+
+    private static string? Tag(MetricPoint point, string name)
+    {
+        foreach (var tag in point.Tags)
+        {
+            if (tag.Key == name)
+            {
+                return tag.Value as string;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>What an exporter hands over, from any thread; read as snapshots.</summary>
+    private sealed class RecordedItems<T> : Collection<T>
+    {
+        private readonly Lock _lock = new();
+
+        public List<T> Snapshot()
+        {
+            lock (_lock)
+            {
+                return [.. Items];
+            }
+        }
+
+        protected override void InsertItem(int index, T item)
+        {
+            lock (_lock)
+            {
+                base.InsertItem(index, item);
+            }
+        }
+
+        protected override void ClearItems()
+        {
+            lock (_lock)
+            {
+                base.ClearItems();
+            }
+        }
+    }
+}
