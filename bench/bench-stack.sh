@@ -1,21 +1,34 @@
 # Sourced by the proxy benchmarks: start_bench_stack [APPHOST ARGS...] runs the stack (Release
 # AppHost build) with a fixed admin token ("bench-admin"), no demo tenants and sinks that keep
 # 100,000 messages, plus $BENCH_APPHOST_ARGS; returns once the AppHost logs "Stack ready" and
-# stops everything when the calling script exits.
+# stops it (by its process id: other stacks on the machine are left alone) when the calling script exits.
 start_bench_stack() {
   local root
   root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
   bench_log=$(mktemp)
   "$root/scripts/install-prereqs.sh" >/dev/null
   dotnet build "$root/src/MailStack.AppHost" -c Release -v quiet --nologo >/dev/null
+  # The built AppHost itself (not `dotnet run`), so the id below is the AppHost's and SIGTERM stops the stack.
   # shellcheck disable=SC2086 # BENCH_APPHOST_ARGS is a list of arguments
-  dotnet run --no-build -c Release --project "$root/src/MailStack.AppHost" -- \
+  (cd "$root/src/MailStack.AppHost" && exec "bin/Release/net10.0/MailStack.AppHost" \
     --MailStack:Proxy:AdminToken=bench-admin --MailStack:Proxy:SeedDemoTenants=false \
-    --MailStack:Sink:Store:MaxMessages=100000 "$@" ${BENCH_APPHOST_ARGS:-} >"$bench_log" 2>&1 &
+    --MailStack:Sink:Store:MaxMessages=100000 "$@" ${BENCH_APPHOST_ARGS:-}) >"$bench_log" 2>&1 &
   bench_runner=$!
-  trap 'pkill -TERM -f "MailStack.AppHost" 2>/dev/null || true; wait "$bench_runner" 2>/dev/null || true; rm -f "$bench_log"' EXIT
+  trap 'kill -TERM "$bench_runner" 2>/dev/null || true; wait "$bench_runner" 2>/dev/null || true; rm -f "$bench_log"' EXIT
   until grep -q "Stack ready" "$bench_log"; do
     kill -0 "$bench_runner" 2>/dev/null || { tail -20 "$bench_log"; exit 1; }
     sleep 0.5
+  done
+}
+
+# The process ids under the bench's AppHost whose command line matches $1 (e.g. the proxy).
+bench_processes() {
+  local pids=("$bench_runner") all=() pid
+  while ((${#pids[@]})); do
+    all+=("${pids[@]}")
+    mapfile -t pids < <(for pid in "${pids[@]}"; do ps -o pid= --ppid "$pid"; done | tr -d ' ')
+  done
+  for pid in "${all[@]}"; do
+    grep -qa -- "$1" "/proc/$pid/cmdline" 2>/dev/null && echo "$pid"
   done
 }

@@ -7,6 +7,8 @@ internal static class MailProxyResourceBuilderExtensions
 {
     public const string AdminTokenKey = "MailStack:Proxy:AdminToken";
     public const string DispatchSection = "MailStack:Proxy:Dispatch";
+    public const string AttachmentsSection = "MailStack:Proxy:Attachments";
+    public const string ObjectStoreSection = "MailStack:Proxy:ObjectStore";
     public const string ReplicasKey = "MailStack:Proxy:Replicas";
 
     public static IResourceBuilder<ProjectResource> AddMailProxy(
@@ -37,11 +39,15 @@ internal static class MailProxyResourceBuilderExtensions
             .WithUrlForEndpoint("http", _ => new ResourceUrlAnnotation { Url = "/docs/", DisplayText = "API reference" })
             .WithReference(database).WaitFor(database)
             // Attachments and bounces are optional features: the proxy starts without them.
+            // The object store's connection string (endpoint, credentials, bucket) carries large attachments.
             .WithReference(objects)
             .WithReference(bounceMailbox)
             .WithHttpHealthCheck("/health")
             // MailStack:Proxy:Dispatch:* → Proxy:Dispatch:* (tests shorten intervals).
-            .WithSettingsFrom(builder.Configuration.GetSection(DispatchSection), "Proxy__Dispatch");
+            .WithSettingsFrom(builder.Configuration.GetSection(DispatchSection), "Proxy__Dispatch")
+            // MailStack:Proxy:Attachments:* (fetch timeout, filesystem root, cache) and :ObjectStore:* likewise.
+            .WithSettingsFrom(builder.Configuration.GetSection(AttachmentsSection), "Proxy__Attachments")
+            .WithSettingsFrom(builder.Configuration.GetSection(ObjectStoreSection), "Proxy__ObjectStore");
     }
 
     /// <summary>The proxy's admin token, for the AppHost's own calls (seeding, dashboard commands).</summary>

@@ -71,7 +71,7 @@ public sealed class DeliveryReporter(EventStore events, IHttpClientFactory httpF
         var unreported = await events.UnreportedAsync(target.TenantId, MaxItemsPerReport, cancellationToken);
         using var http = httpFactory.CreateClient("tenant-sync");
         using var request = new HttpRequestMessage(HttpMethod.Post, target.Url) { Content = Body(new DeliveryReportRequest([.. unreported.Select(e => e.ToReportItem())])) };
-        Authorize(request, target.Auth);
+        request.Headers.Authorization = target.Auth?.ToAuthorizationHeader();
         SyncReply? reply;
         try
         {
@@ -119,20 +119,6 @@ public sealed class DeliveryReporter(EventStore events, IHttpClientFactory httpF
         catch (JsonException)
         {
             return null; // a 2xx without (the expected) JSON still acknowledges the report
-        }
-    }
-
-    private static void Authorize(HttpRequestMessage request, ClientAuth? auth)
-    {
-        switch (auth?.Method)
-        {
-            case "bearer":
-                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", auth.Token);
-                break;
-            case "basic":
-                request.Headers.Authorization = new AuthenticationHeaderValue("Basic",
-                    Convert.ToBase64String(Encoding.UTF8.GetBytes($"{auth.User}:{auth.Password}")));
-                break;
         }
     }
 }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.Sockets;
 using MailKit.Net.Smtp;
+using MailStack.Proxy.Attachments;
 using MailStack.Proxy.Model;
 using MailStack.Proxy.Persistence;
 using MailStack.Proxy.RateLimits;
@@ -17,8 +18,9 @@ namespace MailStack.Proxy.Dispatch;
 /// through the tenant's account over pooled MailKit connections and records every outcome as an
 /// event to report.
 /// </summary>
-public sealed class Dispatcher(MessageQueue queue, AccountStore accounts, SendLog sendLog, DispatchSignal signal, SmtpConnectionPool pool, DeliveryOutcomes outcomes,
-    OutcomeFactory outcome, ProxyMetrics metrics, IOptions<DispatchOptions> options, TimeProvider time, ILogger<Dispatcher> logger) : BackgroundService
+public sealed class Dispatcher(MessageQueue queue, AccountStore accounts, TenantStore tenants, SendLog sendLog, DispatchSignal signal, SmtpConnectionPool pool,
+    DeliveryOutcomes outcomes, OutcomeFactory outcome, AttachmentPreparer attachments, ProxyMetrics metrics, IOptions<DispatchOptions> options, TimeProvider time,
+    ILogger<Dispatcher> logger) : BackgroundService
 {
     private DispatchOptions Options => options.Value;
 
@@ -110,9 +112,11 @@ public sealed class Dispatcher(MessageQueue queue, AccountStore accounts, SendLo
     private async Task SendAccountBatchAsync(string tenantId, string accountId, List<ClaimedMessage> messages, CancellationToken cancellationToken)
     {
         SmtpAccount? account;
+        AttachmentTenant tenant;
         try
         {
             account = await accounts.GetForSendingAsync(tenantId, accountId, cancellationToken);
+            tenant = AttachmentTenant.Of(tenantId, await tenants.GetAsync(tenantId, cancellationToken));
         }
         catch (Exception ex) when (ex is NpgsqlException or OperationCanceledException)
         {
@@ -141,7 +145,7 @@ public sealed class Dispatcher(MessageQueue queue, AccountStore accounts, SendLo
         {
             var queue = new ConcurrentQueue<ClaimedMessage>(level);
             var connections = Math.Clamp(Options.ConnectionsPerAccount, 1, queue.Count);
-            var failures = await Task.WhenAll(Enumerable.Range(0, connections).Select(_ => SendOverOneConnectionAsync(endpoint, queue, cancellationToken)));
+            var failures = await Task.WhenAll(Enumerable.Range(0, connections).Select(_ => SendOverOneConnectionAsync(endpoint, tenant, queue, cancellationToken)));
             await SettleLeftoversAsync(queue, failures.LastOrDefault(f => f is not null), cancellationToken);
         }
     }
@@ -184,7 +188,7 @@ public sealed class Dispatcher(MessageQueue queue, AccountStore accounts, SendLo
     /// Outcomes are written in small batches. Stops early, returning why, when no connection can be
     /// had (the other connections carry on); a message cut off by shutdown goes back to the queue.
     /// </summary>
-    private async Task<SmtpFailure?> SendOverOneConnectionAsync(SmtpEndpoint endpoint, ConcurrentQueue<ClaimedMessage> queue, CancellationToken cancellationToken)
+    private async Task<SmtpFailure?> SendOverOneConnectionAsync(SmtpEndpoint endpoint, AttachmentTenant tenant, ConcurrentQueue<ClaimedMessage> queue, CancellationToken cancellationToken)
     {
         var recorded = new List<DeliveryOutcome>();
         ClaimedMessage? inFlight = null;
@@ -208,7 +212,7 @@ public sealed class Dispatcher(MessageQueue queue, AccountStore accounts, SendLo
                     return failure;
                 }
 
-                var (result, keepConnection) = await SendOneAsync(smtp, endpoint, inFlight);
+                var (result, keepConnection) = await SendOneAsync(smtp, endpoint, tenant, inFlight);
                 inFlight = null;
                 recorded.Add(result);
                 if (!keepConnection)
@@ -280,8 +284,9 @@ public sealed class Dispatcher(MessageQueue queue, AccountStore accounts, SendLo
         await outcomes.RecordAsync(leftovers.Select(m => outcome.Failed(m, why)).ToList(), CancellationToken.None);
     }
 
-    private async Task<(DeliveryOutcome Outcome, bool KeepConnection)> SendOneAsync(SmtpClient smtp, SmtpEndpoint endpoint, ClaimedMessage message)
+    private async Task<(DeliveryOutcome Outcome, bool KeepConnection)> SendOneAsync(SmtpClient smtp, SmtpEndpoint endpoint, AttachmentTenant tenant, ClaimedMessage message)
     {
+        PreparedAttachments? prepared = null;
         // The send continues the trace of the add-messages request that accepted the message.
         ActivityContext.TryParse(message.TraceParent, null, out var parent);
         using var activity = ProxyTelemetry.Source.StartActivity("smtp send", ActivityKind.Client, parent);
@@ -298,7 +303,9 @@ public sealed class Dispatcher(MessageQueue queue, AccountStore accounts, SendLo
                 return (outcome.Error(message, $"invalid message: {rejection!.Reason}"), true);
             }
 
-            var (mime, sender, recipients) = MailComposer.Compose(parsed, Options.TrackingHeader, "mailstack-proxy");
+            // Fetched now, not at enqueue (as genro): a failure ends this message alone.
+            prepared = await attachments.PrepareAsync(parsed.Attachments, tenant, _abortSends.Token);
+            var (mime, sender, recipients) = MailComposer.Compose(parsed, prepared, Options.TrackingHeader, "mailstack-proxy");
             if (activity is not null)
             {
                 // W3C trace context in the mail, so the receiving side can continue the trace.
@@ -306,9 +313,9 @@ public sealed class Dispatcher(MessageQueue queue, AccountStore accounts, SendLo
             }
 
             await smtp.SendAsync(mime, sender, recipients, _abortSends.Token);
-            return (outcome.Sent(message), true);
+            return (outcome.Sent(message) with { Warnings = prepared.Warnings }, true);
         }
-        catch (Exception ex) when (ex is AttachmentException or FormatException)
+        catch (Exception ex) when (ex is AttachmentFetchException or AttachmentRejectedException or FormatException)
         {
             activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
             return (outcome.Error(message, ex is FormatException ? $"invalid message: {ex.Message}" : ex.Message), true);
@@ -317,7 +324,14 @@ public sealed class Dispatcher(MessageQueue queue, AccountStore accounts, SendLo
         {
             activity?.SetStatus(ActivityStatusCode.Error, failure.Reason);
             var keep = ex is SmtpCommandException && await SmtpConnectionPool.RespondsAsync(smtp, _abortSends.Token);
-            return (outcome.Failed(message, failure), keep);
+            return (outcome.Failed(message, failure) with { Warnings = prepared?.Warnings ?? [] }, keep);
+        }
+        finally
+        {
+            if (prepared is not null)
+            {
+                await prepared.DisposeAsync();
+            }
         }
     }
 

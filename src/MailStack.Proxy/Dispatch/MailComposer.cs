@@ -1,12 +1,17 @@
+using MailStack.Proxy.Attachments;
 using MailStack.Proxy.Model;
 using MimeKit;
 
 namespace MailStack.Proxy.Dispatch;
 
-/// <summary>Builds the MIME message of an <see cref="OutgoingMessage"/>: bodies, addresses, headers, attachments, tracking header.</summary>
+/// <summary>
+/// Builds the MIME message of an <see cref="OutgoingMessage"/>: bodies, addresses, headers, tracking
+/// header, and its prepared attachments — inline ones streamed from their content, large ones as a
+/// download footer on every body.
+/// </summary>
 public static class MailComposer
 {
-    public static (MimeMessage Message, MailboxAddress Sender, List<MailboxAddress> Recipients) Compose(OutgoingMessage outgoing, string trackingHeader, string hostName)
+    public static (MimeMessage Message, MailboxAddress Sender, List<MailboxAddress> Recipients) Compose(OutgoingMessage outgoing, PreparedAttachments attachments, string trackingHeader, string hostName)
     {
         var message = new MimeMessage();
         message.From.Add(outgoing.From);
@@ -41,9 +46,23 @@ public static class MailComposer
             }
         }
 
-        foreach (var attachment in outgoing.Attachments)
+        if (attachments.Links.Count > 0)
         {
-            body.Attachments.Add(attachment.FileName, AttachmentSource.Read(attachment), ContentType.Parse(attachment.MimeType));
+            body.TextBody = body.TextBody is { } text ? DownloadFooter.AppendToText(text, attachments.Links) : null;
+            body.HtmlBody = body.HtmlBody is { } markup ? DownloadFooter.AppendToHtml(markup, attachments.Links) : null;
+        }
+
+        foreach (var attachment in attachments.Inline)
+        {
+            // A part over the fetched content, read when the mail is written: BodyBuilder's
+            // Add(name, stream) would copy every attachment into memory first.
+            body.Attachments.Add(new MimePart(ContentType.Parse(attachment.Attachment.MimeType))
+            {
+                Content = new MimeContent(attachment.Content.Rewind()),
+                ContentDisposition = new ContentDisposition(ContentDisposition.Attachment),
+                ContentTransferEncoding = ContentEncoding.Base64,
+                FileName = attachment.Attachment.FileName,
+            });
         }
 
         message.Body = body.ToMessageBody();

@@ -1,4 +1,5 @@
 using MailStack.Proxy.Apis;
+using MailStack.Proxy.Attachments;
 using MailStack.Proxy.Dispatch;
 using MailStack.Proxy.Model;
 using MailStack.Proxy.Persistence;
@@ -27,6 +28,7 @@ public static class ProxyApplication
         builder.Services.AddProxyAuthorization();
         builder.Services.AddProxyDispatch(builder.Configuration);
         builder.Services.AddProxyRetention(builder.Configuration);
+        builder.Services.AddProxyAttachments(builder.Configuration);
         builder.Services.AddProxyTelemetry();
         builder.Services.AddProxyOpenApi();
         return builder;

@@ -139,8 +139,15 @@ public static class MessageParser
             throw new InvalidFieldException("attachments", attachment.GetRawText());
         }
 
-        var fileName = MessageAttachment.StripMd5Marker(Text(attachment, "filename") ?? "attachment");
-        var storagePath = Text(attachment, "storage_path") ?? "";
+        var givenName = Text(attachment, "filename");
+        if (string.IsNullOrEmpty(givenName) || givenName.Length > MessageAttachment.MaxFileNameLength)
+        {
+            throw new InvalidFieldException("attachments", givenName is null ? "missing filename" : $"filename longer than {MessageAttachment.MaxFileNameLength} characters");
+        }
+
+        var fileName = MessageAttachment.StripMd5Marker(givenName);
+        InvalidFieldException Invalid(string why) => new("attachments", $"attachment '{fileName}': {why}");
+        var storagePath = Text(attachment, "storage_path") is { Length: > 0 } path ? path : throw Invalid("missing storage_path");
         var mode = Text(attachment, "fetch_mode") switch
         {
             null => MessageAttachment.InferFetchMode(storagePath),
@@ -148,10 +155,35 @@ public static class MessageParser
             "http_url" => FetchMode.HttpUrl,
             "endpoint" => FetchMode.Endpoint,
             "filesystem" => FetchMode.Filesystem,
-            var other => throw new InvalidFieldException("attachments", $"unknown fetch_mode '{other}' of '{fileName}'"),
+            var other => throw Invalid($"unknown fetch_mode '{other}' (base64, http_url, endpoint or filesystem)"),
         };
-        return new MessageAttachment(fileName, storagePath, Text(attachment, "mime_type") ?? "application/octet-stream", mode,
-            Text(attachment, "content_md5"), attachment.TryGetProperty("auth", out var auth) && auth.ValueKind == JsonValueKind.Object ? auth.Clone() : null);
+        if (mode == FetchMode.Base64 && !MessageAttachment.IsBase64(storagePath))
+        {
+            throw Invalid("storage_path is not valid base64");
+        }
+
+        var md5 = Text(attachment, "content_md5");
+        if (md5 is not null && !MessageAttachment.IsMd5(md5))
+        {
+            throw Invalid("content_md5 must be 32 hexadecimal digits");
+        }
+
+        ClientAuth? auth = null;
+        if (attachment.TryGetProperty("auth", out var authJson) && authJson.ValueKind != JsonValueKind.Null)
+        {
+            try
+            {
+                auth = authJson.Deserialize<ClientAuth>(WireJson.Options);
+            }
+            catch (JsonException)
+            {
+                throw Invalid("auth must be {method, token, user, password}");
+            }
+        }
+
+        // As genro: an explicit type with a slash wins, else the file name's extension decides.
+        var mimeType = Text(attachment, "mime_type") is { } given && given.Contains('/', StringComparison.Ordinal) ? given : MimeTypes.GetMimeType(fileName);
+        return new MessageAttachment(fileName, storagePath, mimeType, mode, md5, auth) { FileNameMd5 = MessageAttachment.FindMd5Marker(givenName) };
     }
 
     private sealed class InvalidFieldException(string field, string value) : Exception(value)

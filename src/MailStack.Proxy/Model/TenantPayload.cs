@@ -20,5 +20,5 @@ public sealed record TenantPayload(
     public ValidationError? Validate() =>
         ClientBaseUrl.TryGet(out var url) && !(Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
             ? new ValidationError(["body", "client_base_url"], "invalid or missing URL scheme", "value_error.url")
-            : null;
+            : LargeFileConfig.TryGet(out var largeFiles) ? largeFiles?.Validate() : null;
 }

@@ -24,7 +24,7 @@ public sealed class EventStore(NpgsqlDataSource db)
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            history[reader.GetInt64(0)].Add(new MessageEvent(MessageStatuses.FromDb(reader.GetString(1)), reader.GetInt64(2), reader.StringOrNull(3),
+            history[reader.GetInt64(0)].Add(new MessageEvent(MessageEventTypes.FromDb(reader.GetString(1)), reader.GetInt64(2), reader.StringOrNull(3),
                 reader.IsDBNull(4) ? null : reader.Json(4), reader.Int64OrNull(5)));
         }
 

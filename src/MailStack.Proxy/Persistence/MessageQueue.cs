@@ -139,11 +139,11 @@ public sealed class MessageQueue(NpgsqlDataSource db)
     }
 
     /// <summary>
-    /// Records outcomes in one statement: each message's new state, its history event, and for a
-    /// sent message a row in <c>sends</c> (the send log rate limits count: a send reserved by
-    /// <see cref="SendLog.AdmitAsync"/> is confirmed, a reservation that did not end in a send is
-    /// dropped). Only messages still claimed change, so a message deleted or taken over meanwhile
-    /// is not brought back.
+    /// Records outcomes in one statement: each message's new state, its history event (after its
+    /// warnings), and for a sent message a row in <c>sends</c> (the send log rate limits count: a send
+    /// reserved by <see cref="SendLog.AdmitAsync"/> is confirmed, a reservation that did not end in a
+    /// send is dropped). Only messages still claimed change, so a message deleted or taken over
+    /// meanwhile is not brought back.
     /// </summary>
     public async Task RecordOutcomesAsync(IReadOnlyList<DeliveryOutcome> outcomes, CancellationToken cancellationToken)
     {
@@ -172,9 +172,14 @@ public sealed class MessageQueue(NpgsqlDataSource db)
                 INSERT INTO sends (tenant_id, account_id, message_pk, sent_ts)
                 SELECT tenant_id, account_id, pk, ts FROM updated u WHERE status = $8 AND NOT EXISTS (SELECT 1 FROM confirmed c WHERE c.message_pk = u.pk)),
             unreserved AS (
-                DELETE FROM sends s USING updated u WHERE u.status <> $8 AND s.message_pk = u.pk AND s.reserved)
+                DELETE FROM sends s USING updated u WHERE u.status <> $8 AND s.message_pk = u.pk AND s.reserved),
+            w AS (SELECT * FROM unnest($12::bigint[], $13::text[]) WITH ORDINALITY AS w(pk, description, n))
             INSERT INTO message_events (message_pk, tenant_id, event_type, event_ts, description)
-            SELECT pk, tenant_id, status, ts, description FROM updated
+            SELECT pk, tenant_id, event_type, ts, description FROM (
+                SELECT u.pk, u.tenant_id, $14 AS event_type, u.ts, w.description, w.n AS ord FROM updated u JOIN w ON w.pk = u.pk
+                UNION ALL
+                SELECT pk, tenant_id, status, ts, description, 2147483647 FROM updated) e
+            ORDER BY pk, ord
             """);
         command.Parameters.AddWithValue(outcomes.Select(o => o.Message.Pk).ToArray());
         command.Parameters.AddWithValue(outcomes.Select(o => o.Status.ToDb()).ToArray());
@@ -187,6 +192,10 @@ public sealed class MessageQueue(NpgsqlDataSource db)
         command.Parameters.AddWithValue(MessageStatus.Error.ToDb());
         command.Parameters.AddWithValue(MessageStatus.Deferred.ToDb());
         command.Parameters.AddWithValue(MessageStatus.Sending.ToDb());
+        var warned = outcomes.SelectMany(o => o.Warnings.Select(w => (o.Message.Pk, Warning: w))).ToList();
+        command.Parameters.AddWithValue(warned.Select(w => w.Pk).ToArray());
+        command.Parameters.AddWithValue(warned.Select(w => w.Warning).ToArray());
+        command.Parameters.AddWithValue(MessageEventTypes.ToDb(MessageEventType.Warning));
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 

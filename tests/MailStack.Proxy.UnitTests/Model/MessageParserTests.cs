@@ -83,25 +83,25 @@ public sealed class MessageParserTests
     {
         var (message, _) = MessageParser.Parse(Item(With("""
             "attachments":[
-              {"filename":"a{MD5:0123abcd}.txt","storage_path":"base64:aGk=","mime_type":"text/plain","content_md5":"0123abcd"},
+              {"filename":"a{MD5:0123abcd}.txt","storage_path":"base64:aGk=","mime_type":"text/plain","content_md5":"0123456789abcdef0123456789abcdef"},
               {"filename":"b.pdf","storage_path":"https://files.example.test/b.pdf","auth":{"method":"bearer","token":"t"}},
-              {"storage_path":"/srv/files/c.bin"},
+              {"filename":"c.bin","storage_path":"/srv/files/c.bin"},
               {"filename":"d","storage_path":"doc-42"},
-              {"filename":"e","storage_path":"raw","fetch_mode":"base64"}]
+              {"filename":"e","storage_path":"cmF3","fetch_mode":"base64"}]
             """)), MessagePriority.Medium);
 
         Assert.Equal(
-            [("a.txt", FetchMode.Base64, "text/plain"), ("b.pdf", FetchMode.HttpUrl, "application/octet-stream"), ("attachment", FetchMode.Filesystem, "application/octet-stream"),
+            [("a.txt", FetchMode.Base64, "text/plain"), ("b.pdf", FetchMode.HttpUrl, "application/pdf"), ("c.bin", FetchMode.Filesystem, "application/octet-stream"),
              ("d", FetchMode.Endpoint, "application/octet-stream"), ("e", FetchMode.Base64, "application/octet-stream")],
             message!.Attachments.Select(a => (a.FileName, a.FetchMode, a.MimeType)));
-        Assert.Equal("0123abcd", message.Attachments[0].ContentMd5);
-        Assert.Equal("bearer", message.Attachments[1].Auth!.Value.GetProperty("method").GetString());
+        Assert.Equal("0123456789abcdef0123456789abcdef", message.Attachments[0].ContentMd5);
+        Assert.Equal("bearer", message.Attachments[1].Auth!.Method);
     }
 
     [Theory]
     [InlineData("\"attachments\":\"file.txt\"", "invalid attachments: a list is required")]
     [InlineData("\"attachments\":[\"file.txt\"]", "invalid attachments: \"file.txt\"")]
-    [InlineData("\"attachments\":[{\"filename\":\"f\",\"storage_path\":\"x\",\"fetch_mode\":\"ftp\"}]", "invalid attachments: unknown fetch_mode 'ftp' of 'f'")]
+    [InlineData("\"attachments\":[{\"filename\":\"f\",\"storage_path\":\"x\",\"fetch_mode\":\"ftp\"}]", "invalid attachments: attachment 'f': unknown fetch_mode 'ftp' (base64, http_url, endpoint or filesystem)")]
     public void Malformed_attachments_are_rejected(string field, string reason) =>
         Assert.Equal(reason, MessageParser.Parse(Item(With(field)), MessagePriority.Medium).Rejection!.Reason);
 }

@@ -36,7 +36,16 @@ public sealed class StackFixture : IAsyncLifetime
         ["Backoff:4"] = "00:00:01",
     };
 
+    /// <summary>
+    /// The proxy's attachment limits in tests: a short fetch timeout (a timeout test waits for it), and
+    /// <see cref="AttachmentRoot"/> as the one directory <c>filesystem</c> attachments may come from.
+    /// </summary>
+    public static readonly TimeSpan AttachmentFetchTimeout = TimeSpan.FromSeconds(5);
+
     private DistributedApplication? _app;
+
+    /// <summary>The proxy's filesystem-attachment root for this run (tests put files in it; removed at the end).</summary>
+    public string AttachmentRoot { get; } = Path.Combine(Path.GetTempPath(), "mailstack-tests", $"attachments-{Guid.NewGuid():N}");
 
     /// <summary>The proxy's admin token for this run (fixed here so tests can call admin routes).</summary>
     public string AdminToken { get; } = $"test-admin-{Guid.NewGuid():N}";
@@ -52,10 +61,13 @@ public sealed class StackFixture : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         var stopwatch = Stopwatch.StartNew();
+        Directory.CreateDirectory(AttachmentRoot);
         (_app, _logs) = await StartAsync(
             [
                 "MailStack:Infrastructure=local",
                 $"MailStack:Proxy:AdminToken={AdminToken}",
+                $"MailStack:Proxy:Attachments:FetchTimeout={AttachmentFetchTimeout}",
+                $"MailStack:Proxy:Attachments:FilesystemRoot={AttachmentRoot}",
                 .. DispatchSettings.Select(setting => $"MailStack:Proxy:Dispatch:{setting.Key}={setting.Value}"),
             ],
             ResourceNames);
@@ -72,6 +84,7 @@ public sealed class StackFixture : IAsyncLifetime
 
         var stopwatch = Stopwatch.StartNew();
         await StopAsync(_app, _logs!);
+        Directory.Delete(AttachmentRoot, recursive: true);
         Report($"stopped in {stopwatch.Elapsed.TotalSeconds:F1} s");
     }
 
