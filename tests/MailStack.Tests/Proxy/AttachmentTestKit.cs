@@ -101,8 +101,8 @@ public sealed class AttachmentTestKit(StackFixture stack) : IDisposable
     });
 
     /// <summary>Waits for the message's final status and returns its record with history.</summary>
-    public static async Task<JsonElement> SettledAsync(HttpClient tenant, string tenantId, string id) =>
-        await ProxyApi.WaitForStatusAsync(tenant, tenantId, id, s => s is "sent" or "error");
+    public static async Task<MessageRecord> SettledAsync(HttpClient tenant, string tenantId, string id) =>
+        await ProxyApi.WaitForStatusAsync(tenant, tenantId, id, s => s is MessageStatus.Sent or MessageStatus.Error);
 
     /// <summary>An S3 client on the stack's object store, and its bucket.</summary>
     public async Task<(AmazonS3Client Client, string Bucket)> ObjectStoreAsync()

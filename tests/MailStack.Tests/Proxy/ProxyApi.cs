@@ -71,19 +71,6 @@ public sealed class ProxyApi(StackFixture stack)
         }, $"message {tenantId}/{id} to reach the awaited status", lastSeen: () => last?.ToString() ?? "not listed");
     }
 
-    /// <summary>The delivery-report item for message <paramref name="id"/> that <paramref name="echo"/> received, once the proxy marked it reported.</summary>
-    public async Task<JsonElement> WaitForReportAsync(string echo, string id, string tenantId)
-    {
-        using var admin = await AdminAsync();
-        await WaitForStatusAsync(admin, tenantId, id, _ => true, reported: true);
-        using var http = stack.App.CreateHttpClient(echo, "http");
-        var recorded = await http.GetFromJsonAsync<JsonElement>("/requests?path=/mail-proxy/sync", Cancellation);
-        // Message ids are per tenant: the newest report carrying this id after it was marked reported is ours.
-        return recorded.GetProperty("requests").EnumerateArray().Reverse()
-            .SelectMany(r => JsonDocument.Parse(r.GetProperty("body").GetString()!).RootElement.GetProperty("delivery_report").EnumerateArray().Select(i => i.Clone()))
-            .First(i => i.GetProperty("id").GetString() == id);
-    }
-
     /// <summary>The tenant's messages (one page of up to 1,000).</summary>
     public static async Task<IReadOnlyList<MessageRecord>> ListMessagesAsync(HttpClient tenant, string tenantId, CancellationToken cancellationToken, bool activeOnly = false) =>
         (await tenant.ListMessagesAsync(tenantId, $"active_only={(activeOnly ? "true" : "false")}&limit=1000", cancellationToken)).Messages;

@@ -32,7 +32,7 @@ public sealed class ProxyAttachmentTests(StackFixture stack) : IDisposable
         Assert.Equal(content, attachment.Value);
         Assert.Equal("application/pdf", mail.Attachments.Single().ContentType.MimeType);
         Assert.Equal((1, 1), await _kit.FetchStatsAsync(tenantId));
-        Assert.Equal("sent", (await AttachmentTestKit.SettledAsync(tenant, tenantId, "one")).GetProperty("status").GetString());
+        Assert.Equal(MessageStatus.Sent, (await AttachmentTestKit.SettledAsync(tenant, tenantId, "one")).Status);
     }
 
     // catalog: A03
@@ -72,9 +72,9 @@ public sealed class ProxyAttachmentTests(StackFixture stack) : IDisposable
         await _kit.DeliveredAsync(plain);
         var record = await AttachmentTestKit.SettledAsync(tenant, tenantId, "slow");
         var expected = $"Attachment fetch failed for 'slow.bin': timed out after {StackFixture.AttachmentFetchTimeout.TotalSeconds} s";
-        Assert.Equal("error", record.GetProperty("status").GetString());
-        Assert.Equal(expected, record.GetProperty("error").GetString());
-        Assert.Equal(expected, (await _kit.Proxy.WaitForReportAsync("echo-tenant1", "slow", tenantId)).GetProperty("error").GetString());
+        Assert.Equal(MessageStatus.Error, record.Status);
+        Assert.Equal(expected, record.Error);
+        Assert.Equal(expected, (await _kit.Proxy.WaitForReportAsync("echo-tenant1", "slow", tenantId)).Error);
         Assert.Empty(await _kit.Sink.SearchAsync(MailSinkClient.To((string)slow["to"]!), cancellationToken: Cancellation));
     }
 
@@ -90,9 +90,9 @@ public sealed class ProxyAttachmentTests(StackFixture stack) : IDisposable
             _kit.Message(tenantId, "missing", new { filename = "nonexistent.txt", storage_path = missing, fetch_mode = "http_url" }));
 
         Assert.Equal("Attachment fetch failed for 'test.txt': invalid URL 'not-a-valid-url'",
-            (await AttachmentTestKit.SettledAsync(tenant, tenantId, "invalid")).GetProperty("error").GetString());
+            (await AttachmentTestKit.SettledAsync(tenant, tenantId, "invalid")).Error);
         Assert.Equal($"Attachment fetch failed for 'nonexistent.txt': HTTP 404 Not Found from {missing}",
-            (await AttachmentTestKit.SettledAsync(tenant, tenantId, "missing")).GetProperty("error").GetString());
+            (await AttachmentTestKit.SettledAsync(tenant, tenantId, "missing")).Error);
     }
 
     [Fact]
@@ -134,7 +134,7 @@ public sealed class ProxyAttachmentTests(StackFixture stack) : IDisposable
         await AttachmentTestKit.EnqueueAsync(tenant, _kit.Message(tenantId, "refused", new { filename = "doc.pdf", storage_path = $"{tenantId}/doc", fetch_mode = "endpoint" }));
 
         Assert.Equal($"Attachment fetch failed for 'doc.pdf': HTTP 401 Unauthorized from {_kit.EchoUrl}/mail-proxy/attachments",
-            (await AttachmentTestKit.SettledAsync(tenant, tenantId, "refused")).GetProperty("error").GetString());
+            (await AttachmentTestKit.SettledAsync(tenant, tenantId, "refused")).Error);
     }
 
     // catalog: S06
@@ -171,7 +171,7 @@ public sealed class ProxyAttachmentTests(StackFixture stack) : IDisposable
             foreach (var (id, path) in refused)
             {
                 var record = await AttachmentTestKit.SettledAsync(tenant, tenantId, id);
-                Assert.Equal($"Attachment fetch failed for 'secret.txt': path '{path}' is outside the attachment root", record.GetProperty("error").GetString());
+                Assert.Equal($"Attachment fetch failed for 'secret.txt': path '{path}' is outside the attachment root", record.Error);
             }
         }
         finally
@@ -217,7 +217,7 @@ public sealed class ProxyAttachmentTests(StackFixture stack) : IDisposable
         await AttachmentTestKit.EnqueueAsync(tenant, _kit.Message(tenantId, "mismatch", new { filename = "file.txt", storage_path = url, content_md5 = claimed }));
 
         Assert.Equal($"Attachment fetch failed for 'file.txt': MD5 mismatch (content_md5 {claimed}, received {AttachmentTestKit.Md5("actual bytes"u8.ToArray())})",
-            (await AttachmentTestKit.SettledAsync(tenant, tenantId, "mismatch")).GetProperty("error").GetString());
+            (await AttachmentTestKit.SettledAsync(tenant, tenantId, "mismatch")).Error);
     }
 
     [Fact]

@@ -157,7 +157,7 @@ public sealed partial class ProxyLargeFileTests(StackFixture stack) : IDisposabl
             Assert.Equal($"/{bucket}/{stored.Key}", Uri.UnescapeDataString(link.AbsolutePath));
         }
 
-        Assert.Equal("sent", (await AttachmentTestKit.SettledAsync(tenant, tenantId, "mixed")).GetProperty("status").GetString());
+        Assert.Equal(MessageStatus.Sent, (await AttachmentTestKit.SettledAsync(tenant, tenantId, "mixed")).Status);
     }
 
     // catalog: A08
@@ -172,8 +172,8 @@ public sealed partial class ProxyLargeFileTests(StackFixture stack) : IDisposabl
 
         await _kit.DeliveredAsync(small);
         var record = await AttachmentTestKit.SettledAsync(tenant, tenantId, "rejected");
-        Assert.Equal("Attachment 'big.bin' (1.5 MB) exceeds limit (1.0 MB)", record.GetProperty("error").GetString());
-        Assert.Equal("Attachment 'big.bin' (1.5 MB) exceeds limit (1.0 MB)", (await _kit.Proxy.WaitForReportAsync("echo-tenant1", "rejected", tenantId)).GetProperty("error").GetString());
+        Assert.Equal("Attachment 'big.bin' (1.5 MB) exceeds limit (1.0 MB)", record.Error);
+        Assert.Equal("Attachment 'big.bin' (1.5 MB) exceeds limit (1.0 MB)", (await _kit.Proxy.WaitForReportAsync("echo-tenant1", "rejected", tenantId)).Error);
     }
 
     // catalog: A09
@@ -187,8 +187,8 @@ public sealed partial class ProxyLargeFileTests(StackFixture stack) : IDisposabl
         await AttachmentTestKit.EnqueueAsync(tenant, message);
 
         Assert.Equal(content, AttachmentTestKit.Attachments(await _kit.DeliveredAsync(message))["big.bin"]);
-        var history = (await AttachmentTestKit.SettledAsync(tenant, tenantId, "warned")).GetProperty("history").EnumerateArray()
-            .Select(e => (e.GetProperty("event_type").GetString(), e.GetProperty("description").GetString())).ToList();
+        var history = (await AttachmentTestKit.SettledAsync(tenant, tenantId, "warned")).History!
+            .Select(e => (e.EventType, e.Description)).ToList();
         Assert.Equal([("warning", "Attachment 'big.bin' (1.0 MB) exceeds limit (0.5 MB): sent anyway"), ("sent", "sent")], history);
     }
 
@@ -204,9 +204,9 @@ public sealed partial class ProxyLargeFileTests(StackFixture stack) : IDisposabl
         var mail = await _kit.DeliveredAsync(message);
         Assert.Equal(content, AttachmentTestKit.Attachments(mail)["big.bin"]);
         Assert.DoesNotContain("Large attachments available", mail.TextBody!, StringComparison.Ordinal);
-        var warning = (await AttachmentTestKit.SettledAsync(tenant, tenantId, "fallback")).GetProperty("history")[0];
-        Assert.Equal("warning", warning.GetProperty("event_type").GetString());
-        var description = warning.GetProperty("description").GetString()!;
+        var warning = (await AttachmentTestKit.SettledAsync(tenant, tenantId, "fallback")).History![0];
+        Assert.Equal("warning", warning.EventType);
+        var description = warning.Description!;
         Assert.StartsWith("Attachment 'big.bin' (1.0 MB) exceeds limit (0.5 MB): upload to the object store failed (", description, StringComparison.Ordinal);
         Assert.EndsWith("), attached instead", description, StringComparison.Ordinal);
     }
