@@ -16,11 +16,17 @@ public sealed class OptionalJsonConverterFactory : JsonConverterFactory
     {
         public override bool HandleNull => true;
 
-        /// <summary>Reads through T's own converter, so an error keeps the property's path (<c>$.retention_seconds</c>).</summary>
+        /// <summary>
+        /// A scalar is read through T's own converter, so an error keeps the property's path (<c>$.retention_seconds</c>);
+        /// an object through the serializer, so an error names the field inside it (<c>$.action</c>).
+        /// </summary>
         public override Optional<T> Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-            reader.TokenType == JsonTokenType.Null
-                ? new(true, default!)
-                : new(true, ((JsonConverter<T>)options.GetConverter(typeof(T))).Read(ref reader, typeof(T), options)!);
+            reader.TokenType switch
+            {
+                JsonTokenType.Null => new(true, default!),
+                JsonTokenType.StartObject => new(true, JsonSerializer.Deserialize<T>(ref reader, options)!),
+                _ => new(true, ((JsonConverter<T>)options.GetConverter(typeof(T))).Read(ref reader, typeof(T), options)!),
+            };
 
         public override void Write(Utf8JsonWriter writer, Optional<T> value, JsonSerializerOptions options) =>
             JsonSerializer.Serialize(writer, value.IsSet ? value.Value : default, options);
