@@ -108,7 +108,11 @@ public sealed class ProxyMessagingTests(StackFixture stack)
         {
             Content = JsonContent.Create(new { messages = new[] { Message(tenantId, "t1", to, "traced") } }, options: ProxyJson.Options),
         };
-        request.Headers.Add("traceparent", $"00-{traceId}-{System.Diagnostics.ActivitySpanId.CreateRandom()}-01");
+        // The caller's span is current too: when this process instruments HttpClient (the in-process proxies of
+        // other tests register OpenTelemetry here), the header it writes then still carries this trace.
+        using var caller = new System.Diagnostics.Activity("test request")
+            .SetParentId(traceId, System.Diagnostics.ActivitySpanId.CreateRandom(), System.Diagnostics.ActivityTraceFlags.Recorded).Start();
+        request.Headers.Add("traceparent", caller.Id);
 
         using var response = await tenant.SendAsync(request, Cancellation);
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync(Cancellation));

@@ -184,10 +184,11 @@ public sealed class ProxyRetentionTests(StackFixture stack)
         await using var proxy = await StartAsync(stack, settings: new Dictionary<string, string> { ["Proxy:Retention:Interval"] = "00:10:00" });
         var (shortLived, unreported) = (ProxyApi.NewId("ret-s"), ProxyApi.NewId("ret-u"));
         await proxy.CreateTenantAsync(shortLived, sink, $"/sync/{Guid.NewGuid():N}", [new { id = "main", limit_per_day = 100 }], retentionSeconds: 300);
-        await proxy.CreateTenantAsync(unreported, sink, "/sync", [new { id = "main" }], retentionSeconds: 300, clientBaseUrl: Unreachable);
         await proxy.AddAsync(shortLived, "main", "old");
-        await proxy.AddAsync(unreported, "main", "kept");
         await proxy.WaitUntilReportedAsync(shortLived);
+        // Only then the tenant whose endpoint never answers: its report attempts must not hold up the first tenant's.
+        await proxy.CreateTenantAsync(unreported, sink, "/sync", [new { id = "main" }], retentionSeconds: 300, clientBaseUrl: Unreachable);
+        await proxy.AddAsync(unreported, "main", "kept");
         await proxy.WaitUntilSettledAsync(unreported);
         Assert.Equal(2, await SendLogRowsAsync(proxy));
 
