@@ -39,10 +39,12 @@ public static class ProcessTrees
             }
         }
 
+        // Await the condition (every process gone), bounded: a stop must not hang on one that lingers.
         var deadline = Stopwatch.StartNew();
+        using var poll = new PeriodicTimer(TimeSpan.FromMilliseconds(20));
         while (doomed.Any(IsRunning) && deadline.Elapsed < timeout)
         {
-            await Task.Delay(20);
+            await poll.WaitForNextTickAsync();
         }
     }
 
