@@ -80,7 +80,8 @@ foreach (var path in new[] { "api/v1/messages?start=0&limit=50", "api/v1/message
     Console.WriteLine($"GET /{path}: {Stats(await TimeAsync(path, listRequests))}");
 }
 
-// The UI in chromium: navigation start → first row on screen (the page's own clock), and click → message shown.
+// The UI in chromium: navigation start → the frame that paints the first page of rows (the page's own
+// `list-rendered` mark, so Playwright's polling is not counted), and click → message shown.
 using var playwright = await Playwright.CreateAsync();
 await using var browser = await SystemChromium.LaunchAsync(playwright);
 var firstRender = new double[pageLoads];
@@ -92,7 +93,7 @@ for (var i = 0; i < pageLoads; i++)
     var page = await context.NewPageAsync();
     await page.GotoAsync(sink.ApiUri.ToString(), new PageGotoOptions { WaitUntil = WaitUntilState.Commit });
     await page.WaitForSelectorAsync("#messages li.message");
-    firstRender[i] = await page.EvaluateAsync<double>("performance.now()");
+    firstRender[i] = await page.EvaluateAsync<double>("performance.getEntriesByName('list-rendered')[0].startTime");
     domContentLoaded[i] = await page.EvaluateAsync<double>("performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd");
 
     var row = page.Locator("#messages li.message").Nth(i);
@@ -108,5 +109,5 @@ Array.Sort(firstRender);
 Array.Sort(open);
 Array.Sort(domContentLoaded);
 Console.WriteLine($"UI DOMContentLoaded (navigation start → modules run): {Stats(domContentLoaded)}");
-Console.WriteLine($"UI first list render (navigation start → first row): {Stats(firstRender)}");
+Console.WriteLine($"UI first list render (navigation start → frame painting the first rows): {Stats(firstRender)}");
 Console.WriteLine($"UI open a message (click → header and HTML shown): {Stats(open)}");
