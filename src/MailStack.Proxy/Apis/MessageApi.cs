@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json;
 using MailStack.Proxy.Dispatch;
 using MailStack.Proxy.Model;
 using MailStack.Proxy.Persistence;
@@ -26,7 +27,7 @@ public static class MessageApi
     }
 
     private static async Task<Results<Ok<AddMessagesResult>, JsonHttpResult<AddMessagesFailure>, JsonHttpResult<ApiError>, UnprocessableEntity<ValidationErrors>>> AddAsync(
-        JsonBody<AddMessagesRequest> body, HttpContext context, MessageQueue queue, AccountStore accounts, DispatchSignal signal, CancellationToken cancellationToken)
+        JsonBody<AddMessagesRequest> body, HttpContext context, MessageQueue queue, AccountStore accounts, DispatchSignal signal, TimeProvider time, CancellationToken cancellationToken)
     {
         var request = body.Value;
         if (request.Messages is not { } items)
@@ -43,26 +44,37 @@ public static class MessageApi
         var caller = Caller.From(context.User);
         var defaultPriority = request.DefaultPriority is { } priority ? MessagePriorities.Clamp(priority) : MessagePriorities.Default;
         var rejected = new List<MessageRejection>();
+        // Rejected items that name their id and tenant: recorded as errors and reported, as genro does.
+        var refused = new List<RefusedMessage>();
         var parsed = new List<OutgoingMessage>();
         var seen = new HashSet<(string, string)>();
+        void Reject(JsonElement item, MessageRejection rejection)
+        {
+            rejected.Add(rejection);
+            if (MessageParser.Refused(item, rejection.Reason, defaultPriority) is { } record)
+            {
+                refused.Add(record);
+            }
+        }
+
         foreach (var item in items)
         {
-            if (MessageParser.MissingField(item) is { } missing)
+            // Checked before anything else: a rejected item is recorded under its tenant.
+            if (MessageParser.Text(item, "tenant_id") is { Length: > 0 } named && !caller.CanAccess(named))
             {
-                rejected.Add(new MessageRejection(MessageParser.Text(item, "id"), $"missing {missing}"));
-                continue;
+                return ApiErrors.Forbidden($"this token may not enqueue for tenant '{named}'");
             }
 
-            var tenantId = MessageParser.Text(item, "tenant_id")!;
-            if (!caller.CanAccess(tenantId))
+            if (MessageParser.MissingField(item) is { } missing)
             {
-                return ApiErrors.Forbidden($"this token may not enqueue for tenant '{tenantId}'");
+                Reject(item, new MessageRejection(MessageParser.Text(item, "id"), $"missing {missing}"));
+                continue;
             }
 
             var (message, rejection) = MessageParser.Parse(item, defaultPriority);
             if (rejection is not null)
             {
-                rejected.Add(rejection);
+                Reject(item, rejection);
             }
             else if (!seen.Add((message!.TenantId, message.Id)))
             {
@@ -76,10 +88,24 @@ public static class MessageApi
 
         var existing = await accounts.ExistingAsync([.. parsed.Select(m => (m.TenantId, m.AccountId)).Distinct()], cancellationToken);
         var ready = parsed.Where(m => existing.Contains((m.TenantId, m.AccountId))).ToList();
-        rejected.AddRange(parsed.Except(ready).Select(m => new MessageRejection(m.Id, MessageRejection.AccountNotFound)));
+        foreach (var message in parsed.Except(ready))
+        {
+            Reject(message.Payload, new MessageRejection(message.Id, MessageRejection.AccountNotFound));
+        }
+
         // The request's trace context, so dispatch and the SMTP send join the same trace.
         var stored = await queue.EnqueueAsync(ready, Activity.Current?.Id, cancellationToken);
         rejected.AddRange(ready.Where(m => !stored.Contains((m.TenantId, m.Id))).Select(m => new MessageRejection(m.Id, MessageRejection.AlreadySent)));
+
+        // An id queued by this request is not also recorded as an error; an id already sent stays as it is.
+        var queuedIds = ready.Select(m => (m.TenantId, m.Id)).ToHashSet();
+        var recorded = await queue.RecordRefusedAsync(
+            [.. refused.Where(r => !queuedIds.Contains((r.TenantId, r.Id))).DistinctBy(r => (r.TenantId, r.Id))],
+            time.GetUtcNow().ToUnixTimeSeconds(), cancellationToken);
+        if (recorded.Count > 0)
+        {
+            signal.Wake(); // report the errors now
+        }
 
         // As genro: "already sent" is not a failure; the request fails only when nothing was
         // queued and some item was invalid.

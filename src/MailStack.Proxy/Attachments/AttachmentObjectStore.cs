@@ -1,14 +1,17 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
+using MailStack.Proxy.Model;
 using Microsoft.Extensions.Options;
 
 namespace MailStack.Proxy.Attachments;
 
 /// <summary>
 /// Uploads large attachments to the S3 object store (s3rver locally, MinIO in containers, any S3)
-/// under a unique key and presigns a GET link to each.
+/// under a unique key and presigns a GET link to each — for the store's endpoint, or for the
+/// tenant's <c>public_base_url</c> when it has one.
 /// </summary>
 public sealed class AttachmentObjectStore : IDisposable
 {
@@ -17,6 +20,10 @@ public sealed class AttachmentObjectStore : IDisposable
     private readonly ObjectStoreOptions _options;
     private readonly Protocol _protocol;
     private readonly TimeProvider _time;
+    private readonly BasicAWSCredentials? _credentials;
+
+    /// <summary>Presign-only clients, one per public base URL's authority (presigning makes no request).</summary>
+    private readonly ConcurrentDictionary<string, AmazonS3Client> _publicSigners = new(StringComparer.OrdinalIgnoreCase);
 
     public AttachmentObjectStore(IConfiguration configuration, IOptions<ObjectStoreOptions> options, TimeProvider time)
     {
@@ -37,7 +44,8 @@ public sealed class AttachmentObjectStore : IDisposable
         }
 
         _protocol = endpoint.StartsWith("https:", StringComparison.OrdinalIgnoreCase) ? Protocol.HTTPS : Protocol.HTTP;
-        _client = new AmazonS3Client(new BasicAWSCredentials(Setting("AccessKey") ?? "", Setting("SecretKey") ?? ""), new AmazonS3Config
+        _credentials = new BasicAWSCredentials(Setting("AccessKey") ?? "", Setting("SecretKey") ?? "");
+        _client = new AmazonS3Client(_credentials, new AmazonS3Config
         {
             ServiceURL = endpoint,
             ForcePathStyle = true,
@@ -53,17 +61,17 @@ public sealed class AttachmentObjectStore : IDisposable
     public bool IsConfigured => _client is not null;
 
     /// <summary>
-    /// Uploads <paramref name="content"/> and returns a link valid <paramref name="ttlDays"/> (at most
-    /// <see cref="ObjectStoreOptions.MaxLinkDays"/>). A <c>s3://bucket/prefix</c> storage URL picks another bucket and prefix.
+    /// Uploads <paramref name="content"/> and returns a link valid the policy's <c>file_ttl_days</c>, at
+    /// most <see cref="LinkDays"/>. A <c>s3://bucket/prefix</c> storage URL picks another bucket and prefix.
     /// </summary>
-    public async Task<DownloadLink> UploadAsync(string tenantId, string fileName, string mimeType, AttachmentContent content, int ttlDays, string? storageUrl, CancellationToken cancellationToken)
+    public async Task<DownloadLink> UploadAsync(string tenantId, string fileName, string mimeType, AttachmentContent content, LargeFileConfig policy, CancellationToken cancellationToken)
     {
         if (_client is null)
         {
             throw new InvalidOperationException("no object store is configured (connection string 'objects')");
         }
 
-        var (bucket, prefix) = Target(storageUrl);
+        var (bucket, prefix) = Target(policy.StorageUrl);
         var key = $"{prefix}{tenantId}/{Guid.NewGuid():N}/{fileName.Replace('/', '_')}";
         var put = new PutObjectRequest
         {
@@ -78,17 +86,52 @@ public sealed class AttachmentObjectStore : IDisposable
         put.Headers.ContentDisposition = $"attachment; filename*=UTF-8''{Uri.EscapeDataString(fileName)}";
         await _client.PutObjectAsync(put, cancellationToken);
 
-        var days = Math.Clamp(ttlDays, 1, _options.MaxLinkDays);
-        var url = await _client.GetPreSignedURLAsync(new GetPreSignedUrlRequest
+        var days = LinkDays(policy.FileTtlDays);
+        return new DownloadLink(fileName, content.Length, await PresignAsync(bucket, key, days, policy.PublicBaseUrl), days);
+    }
+
+    /// <summary>
+    /// How long a link stays valid: <paramref name="ttlDays"/> (<c>file_ttl_days</c>), cut to
+    /// <see cref="ObjectStoreOptions.MaxLinkDays"/> and never beyond <see cref="ObjectStoreOptions.S3MaxLinkDays"/>.
+    /// </summary>
+    public int LinkDays(int ttlDays) => Math.Clamp(ttlDays, 1, Math.Clamp(_options.MaxLinkDays, 1, ObjectStoreOptions.S3MaxLinkDays));
+
+    /// <summary>
+    /// A presigned GET link to <paramref name="key"/>, valid <paramref name="days"/>. With
+    /// <paramref name="publicBaseUrl"/> it is signed for that URL's host and starts with the whole URL:
+    /// <c>{public_base_url}/{bucket}/{key}?X-Amz-…</c>, a path in it being a prefix that the reverse
+    /// proxy in front of the store strips (the signature covers <c>/{bucket}/{key}</c>).
+    /// </summary>
+    public async Task<Uri> PresignAsync(string bucket, string key, int days, string? publicBaseUrl)
+    {
+        var publicBase = publicBaseUrl is { Length: > 0 } ? new Uri(publicBaseUrl) : null;
+        var signer = publicBase is null ? _client : PublicSigner(publicBase);
+        if (signer is null)
+        {
+            throw new InvalidOperationException("no object store is configured (connection string 'objects')");
+        }
+
+        var url = await signer.GetPreSignedURLAsync(new GetPreSignedUrlRequest
         {
             BucketName = bucket,
             Key = key,
             Verb = HttpVerb.GET,
-            Protocol = _protocol,
+            Protocol = publicBase is null ? _protocol : ProtocolOf(publicBase.Scheme),
             Expires = _time.GetUtcNow().UtcDateTime.AddDays(days),
         });
-        return new DownloadLink(fileName, content.Length, new Uri(url), days);
+        return publicBase is null ? new Uri(url) : new Uri(publicBase.AbsoluteUri.TrimEnd('/') + new Uri(url).PathAndQuery);
     }
+
+    private AmazonS3Client? PublicSigner(Uri publicBase) => _credentials is null
+        ? null
+        : _publicSigners.GetOrAdd(publicBase.GetLeftPart(UriPartial.Authority), authority => new AmazonS3Client(_credentials, new AmazonS3Config
+        {
+            ServiceURL = authority,
+            ForcePathStyle = true,
+            AuthenticationRegion = "us-east-1",
+        }));
+
+    private static Protocol ProtocolOf(string scheme) => string.Equals(scheme, Uri.UriSchemeHttps, StringComparison.OrdinalIgnoreCase) ? Protocol.HTTPS : Protocol.HTTP;
 
     private (string Bucket, string Prefix) Target(string? storageUrl)
     {
@@ -102,5 +145,12 @@ public sealed class AttachmentObjectStore : IDisposable
         return slash < 0 ? (path, _options.KeyPrefix) : (path[..slash], $"{_options.KeyPrefix}{path[(slash + 1)..]}/");
     }
 
-    public void Dispose() => _client?.Dispose();
+    public void Dispose()
+    {
+        _client?.Dispose();
+        foreach (var signer in _publicSigners.Values)
+        {
+            signer.Dispose();
+        }
+    }
 }

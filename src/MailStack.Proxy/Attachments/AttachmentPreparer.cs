@@ -38,7 +38,7 @@ public sealed class AttachmentPreparer(AttachmentFetcher fetcher, AttachmentObje
                     case LargeFileAction.Rewrite:
                         try
                         {
-                            links.Add(await objectStore.UploadAsync(tenant.Id, fileName, attachment.Attachment.MimeType, attachment.Content, policy.FileTtlDays, policy.StorageUrl, cancellationToken));
+                            links.Add(await objectStore.UploadAsync(tenant.Id, fileName, attachment.Attachment.MimeType, attachment.Content, policy, cancellationToken));
                             metrics.Uploaded("ok");
                             await attachment.DisposeAsync();
                         }

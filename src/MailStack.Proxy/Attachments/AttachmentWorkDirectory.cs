@@ -4,7 +4,7 @@ namespace MailStack.Proxy.Attachments;
 
 /// <summary>
 /// The proxy's attachment folders: <c>spool</c> for bodies too large for memory, <c>cache</c> for the
-/// disk tier. The default folder belongs to this process and is removed when it stops.
+/// disk tier. The default folder belongs to this instance and is removed when it stops.
 /// </summary>
 public sealed class AttachmentWorkDirectory : IDisposable
 {
@@ -13,7 +13,8 @@ public sealed class AttachmentWorkDirectory : IDisposable
     public AttachmentWorkDirectory(IOptions<AttachmentOptions> options)
     {
         _owned = string.IsNullOrEmpty(options.Value.WorkDirectory);
-        Root = _owned ? Path.Combine(Path.GetTempPath(), "mailstack-proxy", Environment.ProcessId.ToString()) : options.Value.WorkDirectory!;
+        // Per instance, not just per process: proxies hosted side by side in one process (tests) must not remove each other's.
+        Root = _owned ? Path.Combine(Path.GetTempPath(), "mailstack-proxy", $"{Environment.ProcessId}-{Guid.NewGuid():N}") : options.Value.WorkDirectory!;
         Spool = Directory.CreateDirectory(Path.Combine(Root, "spool")).FullName;
         Cache = Directory.CreateDirectory(options.Value.Cache.DiskDirectory is { Length: > 0 } disk ? disk : Path.Combine(Root, "cache")).FullName;
     }

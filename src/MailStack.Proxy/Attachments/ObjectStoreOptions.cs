@@ -15,8 +15,11 @@ public sealed class ObjectStoreOptions
     /// <summary>Prepended to every object key.</summary>
     public string KeyPrefix { get; set; } = "";
 
-    /// <summary>S3 signature version 4 presigns for at most seven days; longer <c>file_ttl_days</c> are cut to this.</summary>
-    public int MaxLinkDays { get; set; } = 7;
+    /// <summary>S3 signature version 4 presigns for at most seven days: a longer link is refused by S3 when used.</summary>
+    public const int S3MaxLinkDays = 7;
+
+    /// <summary>Longer <c>file_ttl_days</c> are cut to this; it may shorten links, never lengthen them beyond <see cref="S3MaxLinkDays"/>.</summary>
+    public int MaxLinkDays { get; set; } = S3MaxLinkDays;
 
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(60);
 }

@@ -62,6 +62,12 @@ public sealed class DispatchOptions
     /// </summary>
     public TimeSpan DispatchDelayAfterEnqueue { get; set; } = TimeSpan.Zero;
 
+    /// <summary>
+    /// Tenants one replica reports to at once. Each tenant's reports run on their own, so a slow or
+    /// unreachable tenant takes one of these and never delays another's.
+    /// </summary>
+    public int MaxConcurrentReports { get; set; } = 8;
+
     /// <summary>Heartbeat / report interval per tenant.</summary>
     public TimeSpan SyncInterval { get; set; } = TimeSpan.FromSeconds(300);
 }

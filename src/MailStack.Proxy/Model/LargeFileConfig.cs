@@ -46,8 +46,10 @@ public sealed record LargeFileConfig(
             return new ValidationError(At("storage_url"), "only s3://bucket[/prefix] is supported (unset: the object store's bucket)", "value_error");
         }
 
-        return PublicBaseUrl is { Length: > 0 } publicUrl && !Uri.TryCreate(publicUrl, UriKind.Absolute, out _)
-            ? new ValidationError(At("public_base_url"), "invalid or missing URL scheme", "value_error.url")
+        // The download links start with it: an http(s) URL.
+        return PublicBaseUrl is { Length: > 0 } publicUrl
+            && !(Uri.TryCreate(publicUrl, UriKind.Absolute, out var parsed) && (parsed.Scheme == Uri.UriSchemeHttp || parsed.Scheme == Uri.UriSchemeHttps))
+            ? new ValidationError(At("public_base_url"), "invalid or missing URL scheme (http or https)", "value_error.url")
             : null;
     }
 

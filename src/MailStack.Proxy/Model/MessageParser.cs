@@ -64,6 +64,22 @@ public static class MessageParser
         }
     }
 
+    /// <summary>
+    /// The rejected item as a <see cref="RefusedMessage"/>, or null when it names no usable id or no
+    /// tenant (then it only appears in the response's rejected list).
+    /// </summary>
+    public static RefusedMessage? Refused(JsonElement item, string reason, MessagePriority defaultPriority)
+    {
+        if (Text(item, "id") is not { Length: > 0 and <= MaxIdLength } id || Text(item, "tenant_id") is not { Length: > 0 } tenantId)
+        {
+            return null;
+        }
+
+        return new RefusedMessage(tenantId, id, Text(item, "account_id") ?? "",
+            MessagePriorities.Parse(item.TryGetProperty("priority", out var priority) ? priority : null, defaultPriority),
+            Text(item, "batch_code") is { Length: <= MaxBatchCodeLength } batchCode ? batchCode : null, item, reason);
+    }
+
     private static bool HasValue(JsonElement item, string field) =>
         item.TryGetProperty(field, out var value) && value.ValueKind switch
         {

@@ -86,6 +86,57 @@ public sealed class MessageQueue(NpgsqlDataSource db)
     }
 
     /// <summary>
+    /// Records rejected items as <c>error</c> messages with an <c>error</c> event (reported to the tenant
+    /// like any error), as genro does; an id still waiting is replaced, one already processed (or being
+    /// sent) is left as it is, an unknown tenant is skipped. One item per (tenant, id).
+    /// </summary>
+    /// <returns>The (tenant, id) pairs recorded.</returns>
+    public async Task<HashSet<(string TenantId, string Id)>> RecordRefusedAsync(IReadOnlyList<RefusedMessage> refused, long nowUnixSeconds, CancellationToken cancellationToken)
+    {
+        var recorded = new HashSet<(string, string)>();
+        if (refused.Count == 0)
+        {
+            return recorded;
+        }
+
+        await using var command = db.CreateCommand("""
+            WITH r AS (
+                SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[]) AS r(t, i, a, p, b, j, reason)
+                WHERE EXISTS (SELECT 1 FROM tenants WHERE tenants.id = r.t)),
+            upserted AS (
+                INSERT INTO messages (tenant_id, id, account_id, priority, batch_code, payload, status, error, error_ts)
+                SELECT t, i, a, p, b, j::jsonb, $8, reason, $9 FROM r
+                ON CONFLICT (tenant_id, id) DO UPDATE SET account_id = excluded.account_id, priority = excluded.priority,
+                    batch_code = excluded.batch_code, deferred_ts = NULL, payload = excluded.payload, trace_parent = NULL,
+                    status = excluded.status, error = excluded.error, error_ts = excluded.error_ts, retry_count = 0,
+                    enqueued_at = now(), updated_at = now()
+                WHERE messages.status = ANY($10)
+                RETURNING pk, tenant_id, id, error),
+            events AS (
+                INSERT INTO message_events (message_pk, tenant_id, event_type, event_ts, description)
+                SELECT pk, tenant_id, $8, $9, error FROM upserted)
+            SELECT tenant_id, id FROM upserted
+            """);
+        command.Parameters.AddWithValue(refused.Select(m => m.TenantId).ToArray());
+        command.Parameters.AddWithValue(refused.Select(m => m.Id).ToArray());
+        command.Parameters.AddWithValue(refused.Select(m => m.AccountId).ToArray());
+        command.Parameters.AddWithValue(refused.Select(m => (int)m.Priority).ToArray());
+        command.Parameters.AddWithValue(refused.Select(m => m.BatchCode).ToArray());
+        command.Parameters.AddWithValue(refused.Select(m => m.Payload.GetRawText()).ToArray());
+        command.Parameters.AddWithValue(refused.Select(m => m.Reason).ToArray());
+        command.Parameters.AddWithValue(MessageStatus.Error.ToDb());
+        command.Parameters.AddWithValue(nowUnixSeconds);
+        command.Parameters.AddWithValue(MessageStatuses.Waiting.ToDb());
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            recorded.Add((reader.GetString(0), reader.GetString(1)));
+        }
+
+        return recorded;
+    }
+
+    /// <summary>
     /// Claims up to <paramref name="batchSize"/> ready messages for <paramref name="lease"/>: waiting,
     /// due, of an active tenant and not suspended, or claimed by a replica whose lease ran out.
     /// </summary>

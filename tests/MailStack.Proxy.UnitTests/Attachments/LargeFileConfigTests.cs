@@ -25,6 +25,13 @@ public sealed class LargeFileConfigTests
     public void Bad_values_name_their_field(double maxSizeMb, int ttlDays, string? storageUrl, string field) =>
         Assert.Equal(["body", "large_file_config", field], new LargeFileConfig(true, maxSizeMb, storageUrl, null, ttlDays).Validate()!.Loc);
 
+    [Theory]
+    [InlineData("files.example.test/attachments")]
+    [InlineData("ftp://files.example.test")]
+    [InlineData("file:///var/www")]
+    public void A_public_base_url_must_be_an_http_or_https_url(string publicBaseUrl) =>
+        Assert.Equal(["body", "large_file_config", "public_base_url"], new LargeFileConfig(true, PublicBaseUrl: publicBaseUrl).Validate()!.Loc);
+
     [Fact]
     public void Good_values_pass()
     {

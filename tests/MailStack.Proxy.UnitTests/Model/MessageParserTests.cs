@@ -19,6 +19,36 @@ public sealed class MessageParserTests
         Assert.Equal(field, MessageParser.MissingField(Item(json)));
 
     [Fact]
+    public void A_rejected_item_naming_its_id_and_tenant_is_recorded_with_its_reason_account_priority_and_batch()
+    {
+        var item = Item("""{"id":"m1","tenant_id":"t1","account_id":"nope","priority":"low","batch_code":"spring","subject":""}""");
+
+        var refused = MessageParser.Refused(item, "missing subject", MessagePriority.Medium);
+
+        Assert.NotNull(refused);
+        Assert.Equal(("t1", "m1", "nope", MessagePriority.Low, "spring", "missing subject"),
+            (refused.TenantId, refused.Id, refused.AccountId, refused.Priority, refused.BatchCode, refused.Reason));
+        Assert.Equal(item.GetRawText(), refused.Payload.GetRawText());
+    }
+
+    [Theory]
+    [InlineData("""{"tenant_id":"t1","subject":"s"}""")]
+    [InlineData("""{"id":"","tenant_id":"t1"}""")]
+    [InlineData("""{"id":"m1"}""")]
+    [InlineData("""{"id":7,"tenant_id":"t1"}""")]
+    [InlineData("[]")]
+    public void A_rejected_item_without_an_id_or_a_tenant_is_not_recorded(string json) =>
+        Assert.Null(MessageParser.Refused(Item(json), "missing id", MessagePriority.Medium));
+
+    [Fact]
+    public void A_rejected_item_with_an_overlong_id_is_not_recorded_and_an_overlong_batch_code_is_dropped()
+    {
+        Assert.Null(MessageParser.Refused(Item($$"""{"id":"{{new string('x', 256)}}","tenant_id":"t1"}"""), "invalid id or batch_code length", MessagePriority.Medium));
+        var refused = MessageParser.Refused(Item($$"""{"id":"m1","tenant_id":"t1","batch_code":"{{new string('b', 65)}}"}"""), "invalid id or batch_code length", MessagePriority.Medium);
+        Assert.Equal(("m1", "", (string?)null, MessagePriority.Medium), (refused!.Id, refused.AccountId, refused.BatchCode, refused.Priority));
+    }
+
+    [Fact]
     public void A_valid_item_is_parsed_into_addresses_priority_and_the_payload_as_given()
     {
         var item = Item(With("""

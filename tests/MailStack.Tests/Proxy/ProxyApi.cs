@@ -24,14 +24,16 @@ public sealed class ProxyApi(StackFixture stack)
     public async Task<HttpClient> AdminAsync() => Client(await AdminTokenAsync());
 
     /// <summary>Creates a tenant reporting to <paramref name="echo"/> with one account on <paramref name="sink"/>; returns its API key.</summary>
-    public Task<string> CreateTenantAsync(string tenantId, string sink = "sink-tenant1", string echo = "echo-tenant1", string? syncPath = null)
+    /// <param name="echo">The echo server the tenant reports to, or null for none.</param>
+    /// <param name="admin">Another proxy's admin client (a <see cref="TestProxy"/>), else the stack's proxy.</param>
+    public Task<string> CreateTenantAsync(string tenantId, string sink = "sink-tenant1", string? echo = "echo-tenant1", string? syncPath = null, HttpClient? admin = null)
     {
         var smtp = stack.App.GetEndpoint(sink, "smtp");
-        return CreateTenantAsync(tenantId, smtp.Host, smtp.Port, EchoUrl(echo), syncPath);
+        return CreateTenantAsync(tenantId, smtp.Host, smtp.Port, echo is null ? null : EchoUrl(echo), syncPath, admin);
     }
 
     /// <summary>Creates a tenant with one plain-SMTP account "main" on <paramref name="smtpHost"/> (a test's own sink, say); returns its API key.</summary>
-    /// <param name="admin">Another proxy's admin client (a <see cref="SoloProxy"/>), else the stack's proxy.</param>
+    /// <param name="admin">Another proxy's admin client (a <see cref="TestProxy"/>), else the stack's proxy.</param>
     public async Task<string> CreateTenantAsync(string tenantId, string smtpHost, int smtpPort, string? clientBaseUrl = null, string? syncPath = null, HttpClient? admin = null)
     {
         using var stackAdmin = admin is null ? await AdminAsync() : null;

@@ -135,12 +135,16 @@ public sealed class ProxyCompatibilityTests(StackFixture stack)
     [Fact]
     public async Task The_tracking_header_can_be_renamed_for_drop_in_use()
     {
-        await using var proxy = await InProcessProxy.StartAsync(stack, new Dictionary<string, string> { ["TrackingHeader"] = "X-Genro-Mail-ID" });
+        await using var proxy = await TestProxy.StartAsync(stack, new TestProxyOptions
+        {
+            Hosting = ProxyHosting.InProcess,
+            Settings = new Dictionary<string, string> { ["Proxy:Dispatch:TrackingHeader"] = "X-Genro-Mail-ID" },
+        });
         var tenantId = NewId("genro");
-        await proxy.CreateTenantAsync(stack, tenantId);
+        using var admin = proxy.Client();
+        await _proxy.CreateTenantAsync(tenantId, echo: null, admin: admin);
         using var sink = Sink();
         var to = sink.NewAddress("genro-header");
-        using var admin = proxy.Client();
         using (var added = await admin.PostAsJsonAsync("/commands/add-messages", new
         {
             messages = new[] { Message(tenantId, "genro-1", to, new Dictionary<string, string> { ["X-Genro-Mail-ID"] = "spoofed" }) },
@@ -158,11 +162,15 @@ public sealed class ProxyCompatibilityTests(StackFixture stack)
     public async Task A_dispatch_delay_lets_a_suspend_right_after_adding_hold_the_message()
     {
         var delay = TimeSpan.FromSeconds(2);
-        await using var proxy = await InProcessProxy.StartAsync(stack, new Dictionary<string, string> { ["DispatchDelayAfterEnqueue"] = delay.ToString() });
+        await using var proxy = await TestProxy.StartAsync(stack, new TestProxyOptions
+        {
+            Hosting = ProxyHosting.InProcess,
+            Settings = new Dictionary<string, string> { ["Proxy:Dispatch:DispatchDelayAfterEnqueue"] = delay.ToString() },
+        });
         var tenantId = NewId("delay");
-        await proxy.CreateTenantAsync(stack, tenantId);
-        using var sink = Sink();
         using var admin = proxy.Client();
+        await _proxy.CreateTenantAsync(tenantId, echo: null, admin: admin);
+        using var sink = Sink();
 
         // As genro's suites do: add, then suspend at once. With the delay, nothing has gone out yet.
         var held = sink.NewAddress("delay-held");

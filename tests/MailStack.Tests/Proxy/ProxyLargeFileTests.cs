@@ -77,6 +77,7 @@ public sealed partial class ProxyLargeFileTests(StackFixture stack) : IDisposabl
     [InlineData("""{"max_size_mb":-3}""", "max_size_mb", "ensure this value is greater than 0")]
     [InlineData("""{"file_ttl_days":0}""", "file_ttl_days", "ensure this value is greater than or equal to 1")]
     [InlineData("""{"storage_url":"file:///var/www"}""", "storage_url", "only s3://bucket[/prefix] is supported (unset: the object store's bucket)")]
+    [InlineData("""{"public_base_url":"ftp://files.example.test"}""", "public_base_url", "invalid or missing URL scheme (http or https)")]
     public async Task A_large_file_config_with_a_bad_value_is_refused_with_422_naming_the_field(string config, string field, string message)
     {
         var tenantId = NewId("lf-bad");
@@ -136,7 +137,7 @@ public sealed partial class ProxyLargeFileTests(StackFixture stack) : IDisposabl
         Assert.Contains($"<li><a href=\"{WebUtility.HtmlEncode(link.AbsoluteUri)}\">big &lt;b&gt;&amp;&quot;report&quot;.bin</a> (1.5 MB)</li>", html, StringComparison.Ordinal);
         Assert.EndsWith("<p><em>Links expire in 2 days.</em></p></body></html>", html.TrimEnd(), StringComparison.Ordinal);
         Assert.StartsWith("<html><body><p>html of mixed</p><hr style=\"margin-top: 20px;\"><p><strong>Large attachments available for download:</strong></p><ul>", html, StringComparison.Ordinal);
-        Assert.Contains("X-Amz-Expires=172800", link.Query, StringComparison.Ordinal);
+        AssertLasts(2, link);
 
         // The link downloads exactly the bytes; the object is in the stack's bucket under the tenant.
         using (var download = new HttpClient())
@@ -158,6 +159,30 @@ public sealed partial class ProxyLargeFileTests(StackFixture stack) : IDisposabl
         }
 
         Assert.Equal(MessageStatus.Sent, (await AttachmentTestKit.SettledAsync(tenant, tenantId, "mixed")).Status);
+    }
+
+    [Fact]
+    public async Task Under_rewrite_a_link_starts_with_the_public_base_url_and_lasts_at_most_the_seven_days_S3_can_sign()
+    {
+        // The store under another name (localhost ↔ 127.0.0.1), as a public host in front of it would be;
+        // file_ttl_days 30 is genro's default, longer than S3 accepts.
+        var store = new Uri((await stack.App.GetPartsAsync("objects", Cancellation))["Endpoint"]);
+        var publicBase = $"http://{(store.Host == "localhost" ? "127.0.0.1" : "localhost")}:{store.Port}";
+        var tenantId = NewId("lf-pub");
+        using var tenant = await _kit.TenantAsync(tenantId, new { large_file_config = new { enabled = true, max_size_mb = 1, action = "rewrite", file_ttl_days = 30, public_base_url = publicBase } });
+        var large = AttachmentTestKit.RandomBytes(3 * Megabyte / 2);
+        var message = _kit.Message(tenantId, "public", new { filename = "big.bin", storage_path = await _kit.ServeAsync($"{tenantId}/big.bin", large) });
+        await AttachmentTestKit.EnqueueAsync(tenant, message);
+
+        var text = (await _kit.DeliveredAsync(message)).TextBody!.ReplaceLineEndings("\n");
+        var link = new Uri(LinkInText().Match(text).Groups[1].Value);
+        var (s3, bucket) = await _kit.ObjectStoreAsync();
+        s3.Dispose();
+        Assert.StartsWith($"{publicBase}/{bucket}/{tenantId}/", link.AbsoluteUri, StringComparison.Ordinal);
+        AssertLasts(7, link);
+        Assert.EndsWith("\n(Links expire in 7 days.)", text.TrimEnd('\n'), StringComparison.Ordinal);
+        using var download = new HttpClient();
+        Assert.Equal(large, await download.GetByteArrayAsync(link, Cancellation));
     }
 
     // catalog: A08
@@ -212,6 +237,16 @@ public sealed partial class ProxyLargeFileTests(StackFixture stack) : IDisposabl
     }
 
     private static StringContent Json(string json) => new(json, System.Text.Encoding.UTF8, "application/json");
+
+    /// <summary>
+    /// The link's X-Amz-Expires: the days asked for, less the seconds the SDK took to sign (it counts
+    /// from its own, later reading of the clock) — never more.
+    /// </summary>
+    private static void AssertLasts(int days, Uri link)
+    {
+        var expires = System.Web.HttpUtility.ParseQueryString(link.Query)["X-Amz-Expires"];
+        Assert.InRange(long.Parse(expires!, System.Globalization.CultureInfo.InvariantCulture), days * 86400L - 60, days * 86400L);
+    }
 
     [GeneratedRegex(@"\(1\.5 MB\): (\S+)")]
     private static partial Regex LinkInText();

@@ -174,6 +174,79 @@ public sealed class ProxyMessagingTests(StackFixture stack)
     }
 
     [Fact]
+    public async Task A_rejected_item_with_an_id_is_recorded_as_an_error_and_reported_as_genro_does()
+    {
+        var tenantId = NewId("refused");
+        var path = $"/sync/{tenantId}";
+        using var tenant = _proxy.Client(await _proxy.CreateTenantAsync(tenantId, syncPath: path));
+        using var sink = Sink("sink-tenant1");
+        var to = sink.NewAddress("proxy-refused");
+        // Waiting an hour: a rejected version of its id replaces it below.
+        await tenant.AddMessagesAsync(Message(tenantId, "held", to, "held") with { DeferredTs = DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds() });
+
+        var added = await tenant.AddMessagesAsync(
+            Message(tenantId, "ok", to, "valid"),
+            OutgoingMessage.For(tenantId, "no-subject", to) with { Subject = null },
+            OutgoingMessage.For(tenantId, "bad-to", "nobody"),
+            OutgoingMessage.For(tenantId, "bad-account", to) with { AccountId = "nope" },
+            OutgoingMessage.For(tenantId, "", to),
+            Message(tenantId, "ok", to, "duplicate"),
+            OutgoingMessage.For(tenantId, "held", to) with { Subject = null });
+
+        Assert.Equal(1, added.Queued);
+        Assert.Equal(
+            [
+                new RejectedMessage("no-subject", "missing subject"),
+                new RejectedMessage("bad-to", "invalid to: nobody"),
+                new RejectedMessage("", "missing id"),
+                new RejectedMessage("ok", "duplicate id in batch"),
+                new RejectedMessage("held", "missing subject"),
+                new RejectedMessage("bad-account", "account not found for tenant"),
+            ],
+            added.Rejected);
+
+        // Each rejected id is an error message with the reason as its error and one reported error event;
+        // the item without an id is only in the answer, the duplicate left the queued "ok" alone.
+        var errors = new Dictionary<string, string>
+        {
+            ["no-subject"] = "missing subject",
+            ["bad-to"] = "invalid to: nobody",
+            ["bad-account"] = "account not found for tenant",
+            ["held"] = "missing subject",
+        };
+        foreach (var (id, reason) in errors)
+        {
+            var record = await WaitForStatusAsync(tenant, tenantId, id, s => s == MessageStatus.Error, reported: true);
+            Assert.Equal(reason, record.Error);
+            Assert.True(record.ErrorTs > 0);
+            var error = Assert.Single(record.History!);
+            Assert.Equal(("error", reason, record.ErrorTs!.Value), (error.EventType, error.Description, error.EventTs));
+        }
+
+        Assert.Equal("nope", (await tenant.FindMessageAsync(tenantId, "bad-account", Cancellation))!.AccountId);
+        await WaitForStatusAsync(tenant, tenantId, "ok", s => s == MessageStatus.Sent);
+        Assert.Equal(["bad-account", "bad-to", "held", "no-subject", "ok"],
+            (await ListMessagesAsync(tenant, tenantId, Cancellation)).Select(m => m.Id).Order(StringComparer.Ordinal));
+        Assert.Equal("valid", Assert.Single(await sink.SearchAsync(MailSinkClient.To(to), cancellationToken: Cancellation)).Subject);
+
+        using var echo = _proxy.Echo("echo-tenant1");
+        var reported = await Eventually.GetAsync(async c =>
+        {
+            var items = (await echo.ReportsAsync(path, c)).SelectMany(report => report).Where(item => item.ErrorTs is not null).ToList();
+            return items.Count >= errors.Count ? items : null;
+        }, "the error reports at the tenant's endpoint");
+        Assert.Equal(errors.OrderBy(e => e.Key, StringComparer.Ordinal), reported.Select(i => KeyValuePair.Create(i.Id, i.Error!)).OrderBy(e => e.Key, StringComparer.Ordinal));
+
+        // An id already sent is left alone: the request fails (nothing queued) and "ok" stays sent with its one event.
+        using var again = await tenant.PostAsJsonAsync("/commands/add-messages", new { messages = new[] { OutgoingMessage.For(tenantId, "ok", to) with { Subject = null } } }, Cancellation);
+        Assert.Equal(HttpStatusCode.BadRequest, again.StatusCode);
+        Assert.Equal("missing subject", (await JsonAsync(again)).GetProperty("detail").GetProperty("rejected")[0].GetProperty("reason").GetString());
+        var sent = (await tenant.FindMessageAsync(tenantId, "ok", Cancellation))!;
+        Assert.Equal(MessageStatus.Sent, sent.Status);
+        Assert.Equal(["sent"], sent.History!.Select(e => e.EventType));
+    }
+
+    [Fact]
     public async Task More_than_1000_messages_are_refused_whole()
     {
         var tenantId = NewId("limit");

@@ -28,26 +28,27 @@ public sealed class ProxyMetricsTests(StackFixture stack)
     public async Task Sent_error_and_deferred_counters_move_with_the_outcomes_of_a_tenants_mail()
     {
         // A proxy of its own, so no replica on the stack's database takes a share of the sends.
-        await using var proxy = await SoloProxy.StartAsync(stack, new Dictionary<string, string>(), Cancellation);
+        await using var proxy = await TestProxy.StartAsync(stack);
+        using var admin = proxy.Client();
         await using var sink = await SinkTestKit.StartSinkAsync();
         // 550 for "@reject." addresses, 451 for "@tempfail.", the rest accepted.
         sink.Chaos.Apply(new ChaosSettings { Preset = "address_rules" });
         var tenantId = NewId("metrics");
-        await _proxy.CreateTenantAsync(tenantId, sink.Host, sink.SmtpPort, admin: proxy.Admin);
-        var before = await CountersAsync(proxy.Admin, tenantId);
+        await _proxy.CreateTenantAsync(tenantId, sink.Host, sink.SmtpPort, admin: admin);
+        var before = await CountersAsync(admin, tenantId);
         Assert.All(before, counter => Assert.Equal(0, counter.Value));
 
-        await proxy.Admin.AddMessagesAsync(
+        await admin.AddMessagesAsync(
             OutgoingMessage.For(tenantId, "fine", "someone@fine.test"),
             OutgoingMessage.For(tenantId, "refused", "someone@reject.test"),
             OutgoingMessage.For(tenantId, "busy", "someone@tempfail.test"));
-        await WaitForStatusAsync(proxy.Admin, tenantId, "busy", s => s == MessageStatus.Deferred);
-        var moving = await Eventually.GetAsync(async _ => await CountersAsync(proxy.Admin, tenantId) is var now && now["mailstack_sent_total"] == 1 && now["mailstack_errors_total"] == 1 && now["mailstack_deferred_total"] >= 1 ? now : null,
+        await WaitForStatusAsync(admin, tenantId, "busy", s => s == MessageStatus.Deferred);
+        var moving = await Eventually.GetAsync(async _ => await CountersAsync(admin, tenantId) is var now && now["mailstack_sent_total"] == 1 && now["mailstack_errors_total"] == 1 && now["mailstack_deferred_total"] >= 1 ? now : null,
             "one sent, one error and a deferral counted");
 
         // The 451s go on until the retries run out: each is counted, and the last turns into an error.
-        var busy = await WaitForStatusAsync(proxy.Admin, tenantId, "busy", s => s == MessageStatus.Error);
-        var after = await CountersAsync(proxy.Admin, tenantId);
+        var busy = await WaitForStatusAsync(admin, tenantId, "busy", s => s == MessageStatus.Error);
+        var after = await CountersAsync(admin, tenantId);
         Assert.Equal(1, after["mailstack_sent_total"]);
         Assert.Equal(2, after["mailstack_errors_total"]);
         Assert.InRange(after["mailstack_deferred_total"], moving["mailstack_deferred_total"], busy.RetryCount);

@@ -155,10 +155,9 @@ public sealed class ProxyQueueTests(StackFixture stack)
     {
         // A proxy of its own (its own database, so no other proxy takes the message) that polls every
         // ten minutes: once the message is due, only run-now can send it within the test.
-        await using var database = await ScratchDatabase.CreateAsync(stack, Cancellation);
-        await using (var proxy = await ProxyInstance.StartAsync(stack, new Dictionary<string, string> { ["PollInterval"] = "00:10:00" }, Cancellation, database.ConnectionString))
+        await using (var proxy = await TestProxy.StartAsync(stack, new TestProxyOptions { Settings = new Dictionary<string, string> { ["Proxy:Dispatch:PollInterval"] = "00:10:00" } }))
         {
-            using var admin = proxy.Client(stack.AdminToken);
+            using var admin = proxy.Client();
             var tenantId = NewId("runnow");
             var smtp = stack.App.GetEndpoint("sink-tenant1", "smtp");
             using (var created = await admin.PostAsJsonAsync("/tenant", new { id = tenantId }, Cancellation))

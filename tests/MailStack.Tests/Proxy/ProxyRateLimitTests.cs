@@ -227,13 +227,13 @@ public sealed class ProxyRateLimitTests(StackFixture stack)
         }, $"the reports at {syncPath}", lastSeen: () => string.Join(", ", items));
     }
 
-    private static Task<long> RateLimitedAsync(ClockedProxy proxy, string tenant, string account) =>
+    private static Task<long> RateLimitedAsync(TestProxy proxy, string tenant, string account) =>
         CounterAsync(proxy, "mailstack_rate_limited_total", tenant, account, 0);
 
-    private static Task<long> SentAsync(ClockedProxy proxy, string tenant, int replica) =>
+    private static Task<long> SentAsync(TestProxy proxy, string tenant, int replica) =>
         CounterAsync(proxy, "mailstack_sent_total", tenant, "main", replica);
 
-    private static async Task<long> CounterAsync(ClockedProxy proxy, string name, string tenant, string account, int replica)
+    private static async Task<long> CounterAsync(TestProxy proxy, string name, string tenant, string account, int replica)
     {
         using var http = proxy.Client(null, replica);
         var text = await http.GetStringAsync("/metrics", ProxyApi.Cancellation);

@@ -19,7 +19,7 @@ public sealed partial class ProxyReplicaTests(StackFixture stack)
     public async Task Two_replicas_drain_a_queue_delivering_every_message_exactly_once()
     {
         await using var sink = await SinkTestKit.StartSinkAsync(Roomy);
-        await using var second = await ProxyInstance.StartAsync(stack, new Dictionary<string, string>(), Cancellation);
+        await using var second = await TestProxy.StartAsync(stack, new TestProxyOptions { OwnDatabase = false });
         var syncPath = $"/sync/replicas-{Guid.NewGuid():N}";
         var (tenantId, key) = await QueueSuspendedAsync(sink, "replicas", syncPath);
 
@@ -36,7 +36,7 @@ public sealed partial class ProxyReplicaTests(StackFixture stack)
 
         // Both replicas did a share, and their counts add up to one send per message.
         using var first = _proxy.Client(null);
-        using var other = new HttpClient { BaseAddress = second.BaseAddress };
+        using var other = second.Client(null);
         var (byFirst, bySecond) = (await SentByAsync(first, tenantId, Cancellation), await SentByAsync(other, tenantId, Cancellation));
         Assert.True(byFirst > 0 && bySecond > 0, $"stack proxy sent {byFirst}, second instance {bySecond}");
         Assert.Equal(Count, byFirst + bySecond);
@@ -57,7 +57,11 @@ public sealed partial class ProxyReplicaTests(StackFixture stack)
     {
         await using var sink = await SinkTestKit.StartSinkAsync(Roomy);
         // A short lease: the killed instance's claims go back to the queue 3 s after it stops renewing them.
-        await using var doomed = await ProxyInstance.StartAsync(stack, new Dictionary<string, string> { ["ClaimLease"] = "00:00:03" }, Cancellation);
+        await using var doomed = await TestProxy.StartAsync(stack, new TestProxyOptions
+        {
+            OwnDatabase = false,
+            Settings = new Dictionary<string, string> { ["Proxy:Dispatch:ClaimLease"] = "00:00:03" },
+        });
         var (tenantId, key) = await DrainingThroughAsync(doomed, sink, "kill");
         await doomed.KillAsync();
         var unfinished = await CountUnfinishedAsync(tenantId, key);
@@ -81,7 +85,7 @@ public sealed partial class ProxyReplicaTests(StackFixture stack)
     {
         await using var sink = await SinkTestKit.StartSinkAsync(Roomy);
         // The default five-minute lease: the queue can only finish in time if the stopping instance hands its claims back.
-        await using var stopping = await ProxyInstance.StartAsync(stack, new Dictionary<string, string>(), Cancellation);
+        await using var stopping = await TestProxy.StartAsync(stack, new TestProxyOptions { OwnDatabase = false });
         var (tenantId, key) = await DrainingThroughAsync(stopping, sink, "stop");
         Assert.Equal(0, await stopping.StopAsync());
         var unfinished = await CountUnfinishedAsync(tenantId, key);
@@ -97,7 +101,7 @@ public sealed partial class ProxyReplicaTests(StackFixture stack)
     /// drain lasts long enough to interrupt, starts it through <paramref name="instance"/> and returns
     /// once that instance has sent 100 of them.
     /// </summary>
-    private async Task<(string TenantId, string Key)> DrainingThroughAsync(ProxyInstance instance, MailSink sink, string name)
+    private async Task<(string TenantId, string Key)> DrainingThroughAsync(TestProxy instance, MailSink sink, string name)
     {
         sink.Chaos.Apply(new ChaosSettings { Rules = [new ChaosRule { Stage = ChaosStage.DataEnd, Action = ChaosAction.Delay, DelayMilliseconds = 10 }] });
         var (tenantId, key) = await QueueSuspendedAsync(sink, name);
@@ -106,7 +110,7 @@ public sealed partial class ProxyReplicaTests(StackFixture stack)
             await ActivateAsync(viaInstance, tenantId);
         }
 
-        using var metrics = new HttpClient { BaseAddress = instance.BaseAddress };
+        using var metrics = instance.Client(null);
         await Eventually.GetAsync<object>(async c => await SentByAsync(metrics, tenantId, c) >= 100 ? (object)true : null,
             "the second instance to have sent 100 messages", TimeSpan.FromSeconds(60));
         return (tenantId, key);

@@ -40,6 +40,38 @@ public sealed class ProxyReportingTests(StackFixture stack)
     }
 
     [Fact]
+    public async Task A_tenant_whose_endpoint_never_answers_does_not_hold_up_another_tenants_reports()
+    {
+        // Tenant A's endpoint takes ten minutes to answer: each of its reports is retried and cut off
+        // by the proxy's timeouts (30 s a report) — time in which B's reports must still go out.
+        var slowId = NewId("slow");
+        var slowPath = $"/sync/{slowId}";
+        using var echo = _proxy.Echo("echo-tenant1");
+        await echo.SetReplyAsync(slowPath, 200, new { ok = true }, null, Cancellation, TimeSpan.FromMinutes(10));
+        using var admin = await _proxy.AdminAsync();
+        try
+        {
+            await _proxy.CreateTenantAsync(slowId, syncPath: slowPath);
+            await Eventually.GetAsync(async c => await echo.RequestsAsync(slowPath, c) is [var first, ..] ? first : null, "the slow tenant's first report to be waiting");
+
+            var fastId = NewId("prompt");
+            var fastPath = $"/sync/{fastId}";
+            using var fast = _proxy.Client(await _proxy.CreateTenantAsync(fastId, syncPath: fastPath));
+            using var sink = _proxy.Sink("sink-tenant1");
+            await fast.AddMessagesAsync(OutgoingMessage.For(fastId, "b1", sink.NewAddress("prompt-report"), "prompt report"));
+
+            var item = await Eventually.GetAsync(async _ => (await ReportsAtAsync(fastPath)).SelectMany(r => r).FirstOrDefault(i => i.Id == "b1"),
+                "tenant B's report while tenant A's is still waiting", TimeSpan.FromSeconds(15));
+            Assert.True(item.SentTs > 0);
+        }
+        finally
+        {
+            // Deleted, the slow tenant is no longer reported to once its report in flight times out.
+            using var deleted = await admin.DeleteAsync($"/tenant/{slowId}", CancellationToken.None);
+        }
+    }
+
+    [Fact]
     public async Task An_active_tenant_with_nothing_to_report_gets_a_heartbeat()
     {
         var tenantId = NewId("heartbeat");
@@ -92,7 +124,11 @@ public sealed class ProxyReportingTests(StackFixture stack)
     public async Task Next_sync_after_holds_heartbeats_but_not_events_and_run_now_lifts_it()
     {
         // A replica with a one-second sync interval, so heartbeats (and their absence) show quickly.
-        await using var fast = await ProxyInstance.StartAsync(stack, new Dictionary<string, string> { ["SyncInterval"] = "00:00:01" }, Cancellation);
+        await using var fast = await TestProxy.StartAsync(stack, new TestProxyOptions
+        {
+            OwnDatabase = false,
+            Settings = new Dictionary<string, string> { ["Proxy:Dispatch:SyncInterval"] = "00:00:01" },
+        });
         var tenantId = NewId("dnd");
         var path = $"/sync/{tenantId}";
         await SetReplyAsync(path, new { ok = true });

@@ -240,7 +240,7 @@ public sealed class ProxyRetentionTests(StackFixture stack)
         return json.GetProperty("removed").GetInt64();
     }
 
-    private static async Task<long> SendLogRowsAsync(ClockedProxy proxy)
+    private static async Task<long> SendLogRowsAsync(TestProxy proxy)
     {
         await using var count = proxy.Database.CreateCommand("SELECT count(*) FROM sends");
         return (long)(await count.ExecuteScalarAsync(ProxyApi.Cancellation))!;

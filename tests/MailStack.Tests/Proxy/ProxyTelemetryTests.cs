@@ -22,12 +22,15 @@ public sealed class ProxyTelemetryTests(StackFixture stack)
     {
         var spans = new RecordedItems<Activity>();
         var metrics = new RecordedItems<MetricSnapshot>();
-        await using var proxy = await InProcessProxy.StartAsync(stack,
-            new Dictionary<string, string> { ["PollInterval"] = "00:00:00.1", ["SyncInterval"] = "01:00:00" },
-            services => services
+        await using var proxy = await TestProxy.StartAsync(stack, new TestProxyOptions
+        {
+            Hosting = ProxyHosting.InProcess,
+            Settings = new Dictionary<string, string> { ["Proxy:Dispatch:PollInterval"] = "00:00:00.1", ["Proxy:Dispatch:SyncInterval"] = "01:00:00" },
+            Services = services => services
                 .ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(spans))
-                .ConfigureOpenTelemetryMeterProvider(meters => meters.AddInMemoryExporter(metrics)));
-        List<Activity> OnOurDatabase() => [.. spans.Snapshot().Where(span => span.Source.Name == "Npgsql" && DatabaseOf(span) == proxy.Database)];
+                .ConfigureOpenTelemetryMeterProvider(meters => meters.AddInMemoryExporter(metrics)),
+        });
+        List<Activity> OnOurDatabase() => [.. spans.Snapshot().Where(span => span.Source.Name == "Npgsql" && DatabaseOf(span) == proxy.DatabaseName)];
 
         // Idle: some thirty empty polls of dispatch and reporting, not one database span.
         var before = OnOurDatabase().Count;
@@ -35,10 +38,10 @@ public sealed class ProxyTelemetryTests(StackFixture stack)
 
         // Work: one message, sent and reported.
         var tenantId = NewId("traced");
-        await proxy.CreateTenantAsync(stack, tenantId, echo: "echo-tenant1");
+        using var admin = proxy.Client();
+        await new ProxyApi(stack).CreateTenantAsync(tenantId, admin: admin);
         using var sink = new MailSinkClient(stack.App.GetEndpoint("sink-tenant1", "http"));
         var to = sink.NewAddress("traced");
-        using var admin = proxy.Client();
         (await admin.PostAsJsonAsync("/commands/add-messages", new
         {
             messages = new[] { new { id = "t1", tenant_id = tenantId, account_id = "main", from = "app@example.test", to, subject = "traced" } },

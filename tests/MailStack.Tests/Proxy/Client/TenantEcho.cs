@@ -13,10 +13,10 @@ public sealed class TenantEcho(HttpClient http) : IDisposable
     public async Task<List<IReadOnlyList<DeliveryReportItem>>> ReportsAsync(string path, CancellationToken cancellationToken) =>
         [.. (await RequestsAsync(path, cancellationToken)).Select(r => r.Report)];
 
-    /// <summary>Programs the reply to requests on <paramref name="path"/> (the next <paramref name="times"/> only, if given).</summary>
-    public async Task SetReplyAsync(string path, int status, object? body, int? times, CancellationToken cancellationToken)
+    /// <summary>Programs the reply to requests on <paramref name="path"/> (the next <paramref name="times"/> only, if given), after <paramref name="delay"/>.</summary>
+    public async Task SetReplyAsync(string path, int status, object? body, int? times, CancellationToken cancellationToken, TimeSpan delay = default)
     {
-        using var set = await http.PutAsJsonAsync("/replies", new { Path = path, Status = status, Body = body, Times = times }, cancellationToken);
+        using var set = await http.PutAsJsonAsync("/replies", new { Path = path, Status = status, Body = body, Times = times, DelayMilliseconds = (int)delay.TotalMilliseconds }, cancellationToken);
         Assert.True(set.IsSuccessStatusCode, await set.Content.ReadAsStringAsync(cancellationToken));
     }
 

@@ -1,26 +1,22 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net.Sockets;
 
-namespace MailStack.Tests.Proxy;
+namespace MailStack.Tests.Proxy.Hosting;
 
-/// <summary>
-/// One more MailStack.Proxy process on the stack's database, started by a test: a second
-/// replica next to the stack's own proxy, which the test may kill (SIGKILL) mid-drain.
-/// </summary>
-public sealed class ProxyInstance : IAsyncDisposable
+/// <summary>A <see cref="TestProxy"/> instance as a process of its own (<c>dotnet exec</c> of the built proxy), which a test may stop or kill.</summary>
+internal sealed class ProxyProcess : IProxyReplica
 {
     private readonly Process _process;
     private readonly Queue<string> _output = new();
 
-    private ProxyInstance(Process process, Uri baseAddress)
+    private ProxyProcess(Process process, Uri baseAddress)
     {
         _process = process;
         BaseAddress = baseAddress;
     }
 
     public Uri BaseAddress { get; }
-
-    public int ProcessId => _process.Id;
 
     /// <summary>The last lines the instance wrote, for failure messages.</summary>
     public string RecentOutput
@@ -34,12 +30,9 @@ public sealed class ProxyInstance : IAsyncDisposable
         }
     }
 
-    /// <param name="settings"><c>Proxy:Dispatch</c> settings on top of the stack's test settings, e.g. a short ClaimLease.</param>
-    /// <param name="connectionString">Another database than the stack's maildb (a proxy of its own, no replica).</param>
-    public static async Task<ProxyInstance> StartAsync(StackFixture stack, IReadOnlyDictionary<string, string> settings, CancellationToken cancellationToken, string? connectionString = null)
+    /// <param name="settings">The whole configuration by key, passed as environment variables.</param>
+    public static async Task<ProxyProcess> StartAsync(IReadOnlyDictionary<string, string> settings)
     {
-        connectionString ??= await stack.App.GetConnectionStringAsync("maildb", cancellationToken)
-            ?? throw new InvalidOperationException("maildb has no connection string");
         var assembly = Path.GetFullPath(Path.Combine(AppHostProject.Path, "..", "MailStack.Proxy", "bin", AppHostProject.Configuration, "net10.0", "MailStack.Proxy.dll"));
         var baseAddress = new Uri($"http://127.0.0.1:{FreePort()}");
         var start = new ProcessStartInfo("dotnet")
@@ -50,17 +43,14 @@ public sealed class ProxyInstance : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.Environment["ConnectionStrings__maildb"] = connectionString;
         start.Environment["ASPNETCORE_URLS"] = baseAddress.ToString();
-        start.Environment["Proxy__AdminToken"] = stack.AdminToken;
-        start.Environment["Proxy__Dispatch__AllowUntrustedCertificates"] = "true";
-        foreach (var (key, value) in StackFixture.DispatchSettings.Concat(settings))
+        foreach (var (key, value) in settings)
         {
-            start.Environment[$"Proxy__Dispatch__{key.Replace(":", "__", StringComparison.Ordinal)}"] = value;
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
-        var instance = new ProxyInstance(process, baseAddress);
+        var instance = new ProxyProcess(process, baseAddress);
         process.OutputDataReceived += (_, line) => instance.Keep(line.Data);
         process.ErrorDataReceived += (_, line) => instance.Keep(line.Data);
         process.BeginOutputReadLine();
@@ -84,7 +74,7 @@ public sealed class ProxyInstance : IAsyncDisposable
                 {
                     return null; // not listening yet
                 }
-            }, "the second proxy instance to be healthy", TimeSpan.FromSeconds(60), () => instance.RecentOutput);
+            }, "the proxy process to be healthy", TimeSpan.FromSeconds(60), () => instance.RecentOutput);
             return instance;
         }
         catch
@@ -92,13 +82,6 @@ public sealed class ProxyInstance : IAsyncDisposable
             await instance.DisposeAsync();
             throw;
         }
-    }
-
-    public HttpClient Client(string token)
-    {
-        var http = new HttpClient { BaseAddress = BaseAddress };
-        http.DefaultRequestHeaders.Add("X-API-Token", token);
-        return http;
     }
 
     /// <summary>SIGKILL: no graceful shutdown, claims stay taken until their lease runs out.</summary>
@@ -116,7 +99,7 @@ public sealed class ProxyInstance : IAsyncDisposable
             return _process.ExitCode;
         }
 
-        using (var term = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        using (var term = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]))
         {
             await term.WaitForExitAsync(CancellationToken.None);
         }

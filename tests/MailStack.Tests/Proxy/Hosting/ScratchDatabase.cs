@@ -1,12 +1,12 @@
 using Npgsql;
 
-namespace MailStack.Tests.Proxy;
+namespace MailStack.Tests.Proxy.Hosting;
 
 /// <summary>
 /// An empty database of its own on the stack's PostgreSQL server, for a proxy instance that must
 /// not share its queue with the stack's proxy; dropped on disposal.
 /// </summary>
-public sealed class ScratchDatabase : IAsyncDisposable
+internal sealed class ScratchDatabase : IAsyncDisposable
 {
     private readonly string _serverConnectionString;
     private readonly string _name;
