@@ -77,10 +77,11 @@ public sealed class DeliveryStatusReportTests
     [Fact]
     public void A_report_only_of_delivered_relayed_and_expanded_recipients_is_no_bounce()
     {
-        // genro v0.6.9 counts such a report as a hard bounce, and relayed/expanded as soft ones.
+        // genro v0.6.9 counts such a report as a hard bounce, and relayed/expanded as soft ones
+        // (whatever status they carry, as here).
         var report = BounceReportBuilder.Delivered("a@example.test")
-            .AndRecipient("b@example.test", DsnAction.Relayed)
-            .AndRecipient("c@example.test", DsnAction.Expanded)
+            .AndRecipient("b@example.test", DsnAction.Relayed, "4.4.7")
+            .AndRecipient("c@example.test", DsnAction.Expanded, "5.1.1")
             .WithTrackingId("msg-3")
             .Build();
 
