@@ -222,5 +222,5 @@ public sealed class BounceReceiverLease : IAsyncDisposable
     private sealed record Target(long Pk, string TenantId, string Id, string AccountId, MessageStatus Status, BounceType? BounceType);
 
     /// <summary>The history entry's metadata: what the delivery report adds to the reason.</summary>
-    private sealed record BounceEventMetadata(string BounceType, string Code, string Recipient);
+    private sealed record BounceEventMetadata(string BounceType, string BounceCode, string Recipient);
 }

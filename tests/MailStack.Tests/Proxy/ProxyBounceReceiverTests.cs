@@ -86,7 +86,13 @@ public sealed class ProxyBounceReceiverTests(StackFixture stack)
         // Deleted and created again: a new UIDVALIDITY, and UIDs from 1 again (not above the last one handled).
         await folder.DeleteAsync(Cancellation);
         await root.CreateAsync("Bounces", isMessageFolder: true, Cancellation);
-        var uid = await imap.AppendAsync(BounceReportBuilder.Hard($"{ids[1]}@example.test").WithTrackingId(ids[1]).Build(), "Bounces", Cancellation);
+        UniqueId? uid;
+        // A new session: this one's view of the folder is the deleted one's.
+        await using (var fresh = await MailboxAsync(dovecot))
+        {
+            uid = await fresh.AppendAsync(BounceReportBuilder.Hard($"{ids[1]}@example.test").WithTrackingId(ids[1]).Build(), "Bounces", Cancellation);
+        }
+
         Assert.True(uid!.Value.Id <= before.BounceLastUid, $"UID {uid} should not be above the last one handled ({before.BounceLastUid})");
         await WaitForStatusAsync(admin, tenantId, ids[1], s => s == MessageStatus.Bounced);
         var after = await admin.GetInstanceAsync();
