@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net.Sockets;
 using MailKit.Net.Smtp;
 using MailStack.Proxy.Attachments;
+using MailStack.Proxy.Bounces.Parsing;
 using MailStack.Proxy.Model;
 using MailStack.Proxy.Persistence;
 using MailStack.Proxy.RateLimits;
@@ -195,7 +196,7 @@ public sealed class Dispatcher(MessageQueue queue, AccountStore accounts, Tenant
     {
         var recorded = new List<DeliveryOutcome>();
         ClaimedMessage? inFlight = null;
-        SmtpClient? smtp = null;
+        DsnSmtpClient? smtp = null;
         var slot = false;
         try
         {
@@ -287,7 +288,7 @@ public sealed class Dispatcher(MessageQueue queue, AccountStore accounts, Tenant
         await outcomes.RecordAsync(leftovers.Select(m => outcome.Failed(m, why)).ToList(), CancellationToken.None);
     }
 
-    private async Task<(DeliveryOutcome Outcome, bool KeepConnection)> SendOneAsync(SmtpClient smtp, SmtpEndpoint endpoint, AttachmentTenant tenant, MimeKit.MailboxAddress? returnPath, ClaimedMessage message)
+    private async Task<(DeliveryOutcome Outcome, bool KeepConnection)> SendOneAsync(DsnSmtpClient smtp, SmtpEndpoint endpoint, AttachmentTenant tenant, MimeKit.MailboxAddress? returnPath, ClaimedMessage message)
     {
         PreparedAttachments? prepared = null;
         // The send continues the trace of the add-messages request that accepted the message.
@@ -315,7 +316,7 @@ public sealed class Dispatcher(MessageQueue queue, AccountStore accounts, Tenant
                 mime.Headers.Replace("traceparent", activity.Id!);
             }
 
-            await smtp.SendAsync(mime, sender, recipients, _abortSends.Token);
+            await smtp.SendAsync(mime, sender, recipients, BounceEnvelopeId.Format(new(parsed.TenantId, parsed.Id)), _abortSends.Token);
             return (outcome.Sent(message) with { Warnings = prepared.Warnings }, true);
         }
         catch (Exception ex) when (ex is AttachmentFetchException or AttachmentRejectedException or FormatException)

@@ -1,4 +1,5 @@
 using MailStack.Proxy.Attachments;
+using MailStack.Proxy.Bounces.Parsing;
 using MailStack.Proxy.Model;
 using MimeKit;
 
@@ -25,7 +26,10 @@ public static class MailComposer
         }
 
         message.Subject = outgoing.Subject;
-        message.MessageId = outgoing.MessageId ?? MimeKit.Utils.MimeUtils.GenerateMessageId(hostName);
+        // A made-up Message-ID carries the message's key: a report returning only it still names the message.
+        message.MessageId = outgoing.MessageId
+            ?? BounceMessageId.Format(new(outgoing.TenantId, outgoing.Id), hostName)
+            ?? MimeKit.Utils.MimeUtils.GenerateMessageId(hostName);
         foreach (var (name, value) in outgoing.Headers)
         {
             message.Headers.Replace(name, value);
