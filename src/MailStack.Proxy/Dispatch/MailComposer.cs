@@ -12,7 +12,9 @@ namespace MailStack.Proxy.Dispatch;
 /// </summary>
 public static class MailComposer
 {
-    public static (MimeMessage Message, MailboxAddress Sender, List<MailboxAddress> Recipients) Compose(OutgoingMessage outgoing, PreparedAttachments attachments, string trackingHeader, string hostName)
+    /// <param name="returnPath">The instance's bounce return path: the envelope sender unless the message gives its own <c>return_path</c>.</param>
+    public static (MimeMessage Message, MailboxAddress Sender, List<MailboxAddress> Recipients) Compose(OutgoingMessage outgoing, PreparedAttachments attachments, string trackingHeader, string hostName,
+        MailboxAddress? returnPath = null)
     {
         var message = new MimeMessage();
         message.From.Add(outgoing.From);
@@ -71,6 +73,6 @@ public static class MailComposer
 
         message.Body = body.ToMessageBody();
         var recipients = message.To.Mailboxes.Concat(message.Cc.Mailboxes).Concat(outgoing.Bcc).ToList();
-        return (message, outgoing.ReturnPath ?? outgoing.From, recipients);
+        return (message, outgoing.ReturnPath ?? returnPath ?? outgoing.From, recipients);
     }
 }
