@@ -9,6 +9,7 @@ internal static class MailProxyResourceBuilderExtensions
     public const string DispatchSection = "MailStack:Proxy:Dispatch";
     public const string AttachmentsSection = "MailStack:Proxy:Attachments";
     public const string ObjectStoreSection = "MailStack:Proxy:ObjectStore";
+    public const string BounceSection = "MailStack:Proxy:Bounce";
     public const string ReplicasKey = "MailStack:Proxy:Replicas";
 
     public static IResourceBuilder<ProjectResource> AddMailProxy(
@@ -47,7 +48,28 @@ internal static class MailProxyResourceBuilderExtensions
             .WithSettingsFrom(builder.Configuration.GetSection(DispatchSection), "Proxy__Dispatch")
             // MailStack:Proxy:Attachments:* (fetch timeout, filesystem root, cache) and :ObjectStore:* likewise.
             .WithSettingsFrom(builder.Configuration.GetSection(AttachmentsSection), "Proxy__Attachments")
-            .WithSettingsFrom(builder.Configuration.GetSection(ObjectStoreSection), "Proxy__ObjectStore");
+            .WithSettingsFrom(builder.Configuration.GetSection(ObjectStoreSection), "Proxy__ObjectStore")
+            .WithBounceMailbox(bounceMailbox)
+            // MailStack:Proxy:Bounce:* (receiver timing, and Seed:* over the defaults below).
+            .WithSettingsFrom(builder.Configuration.GetSection(BounceSection), "Proxy__Bounce");
+    }
+
+    /// <summary>
+    /// The instance's bounce settings until an admin changes them (<c>PUT /instance</c>): read the
+    /// bounce mailbox, and make it the envelope sender (MAIL FROM) of mail without a
+    /// <c>return_path</c> of its own, so a sink's bounce reports go where the proxy reads them.
+    /// </summary>
+    private static IResourceBuilder<ProjectResource> WithBounceMailbox(this IResourceBuilder<ProjectResource> proxy, IResourceBuilder<IBounceMailboxResource> bounceMailbox)
+    {
+        var mailbox = bounceMailbox.Resource;
+        return proxy
+            .WithEnvironment("Proxy__Bounce__Seed__Enabled", "true")
+            .WithEnvironment("Proxy__Bounce__Seed__ImapHost", mailbox.Endpoint.Property(EndpointProperty.Host))
+            .WithEnvironment("Proxy__Bounce__Seed__ImapPort", mailbox.Endpoint.Property(EndpointProperty.Port))
+            .WithEnvironment("Proxy__Bounce__Seed__ImapUser", mailbox.UserName)
+            .WithEnvironment("Proxy__Bounce__Seed__ImapPassword", mailbox.Password)
+            .WithEnvironment("Proxy__Bounce__Seed__ImapSsl", "false")
+            .WithEnvironment("Proxy__Bounce__Seed__ReturnPath", mailbox.UserName);
     }
 
     /// <summary>The proxy's admin token, for the AppHost's own calls (seeding, dashboard commands).</summary>

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net.Sockets;
 using MailKit.Net.Smtp;
 using MailStack.Proxy.Attachments;
+using MailStack.Proxy.Bounces.Parsing;
 using MailStack.Proxy.Model;
 using MailStack.Proxy.Persistence;
 using MailStack.Proxy.RateLimits;
@@ -18,7 +19,7 @@ namespace MailStack.Proxy.Dispatch;
 /// through the tenant's account over pooled MailKit connections and records every outcome as an
 /// event to report.
 /// </summary>
-public sealed class Dispatcher(MessageQueue queue, AccountStore accounts, TenantStore tenants, SendLog sendLog, DispatchSignal signal, SmtpConnectionPool pool,
+public sealed class Dispatcher(MessageQueue queue, AccountStore accounts, TenantStore tenants, InstanceStore instance, SendLog sendLog, DispatchSignal signal, SmtpConnectionPool pool,
     DeliveryOutcomes outcomes, OutcomeFactory outcome, AttachmentPreparer attachments, ProxyMetrics metrics, IOptions<DispatchOptions> options, TimeProvider time,
     ILogger<Dispatcher> logger) : BackgroundService
 {
@@ -113,10 +114,13 @@ public sealed class Dispatcher(MessageQueue queue, AccountStore accounts, Tenant
     {
         SmtpAccount? account;
         AttachmentTenant tenant;
+        MimeKit.MailboxAddress? returnPath;
         try
         {
             account = await accounts.GetForSendingAsync(tenantId, accountId, cancellationToken);
             tenant = AttachmentTenant.Of(tenantId, await tenants.GetAsync(tenantId, cancellationToken));
+            // Read per batch, so a PUT /instance on any replica holds from the next batch on.
+            returnPath = await instance.ReturnPathAsync(cancellationToken) is { } path && MimeKit.MailboxAddress.TryParse(path, out var address) ? address : null;
         }
         catch (Exception ex) when (ex is NpgsqlException or OperationCanceledException)
         {
@@ -145,7 +149,7 @@ public sealed class Dispatcher(MessageQueue queue, AccountStore accounts, Tenant
         {
             var queue = new ConcurrentQueue<ClaimedMessage>(level);
             var connections = Math.Clamp(Options.ConnectionsPerAccount, 1, queue.Count);
-            var failures = await Task.WhenAll(Enumerable.Range(0, connections).Select(_ => SendOverOneConnectionAsync(endpoint, tenant, queue, cancellationToken)));
+            var failures = await Task.WhenAll(Enumerable.Range(0, connections).Select(_ => SendOverOneConnectionAsync(endpoint, tenant, returnPath, queue, cancellationToken)));
             await SettleLeftoversAsync(queue, failures.LastOrDefault(f => f is not null), cancellationToken);
         }
     }
@@ -188,11 +192,11 @@ public sealed class Dispatcher(MessageQueue queue, AccountStore accounts, Tenant
     /// Outcomes are written in small batches. Stops early, returning why, when no connection can be
     /// had (the other connections carry on); a message cut off by shutdown goes back to the queue.
     /// </summary>
-    private async Task<SmtpFailure?> SendOverOneConnectionAsync(SmtpEndpoint endpoint, AttachmentTenant tenant, ConcurrentQueue<ClaimedMessage> queue, CancellationToken cancellationToken)
+    private async Task<SmtpFailure?> SendOverOneConnectionAsync(SmtpEndpoint endpoint, AttachmentTenant tenant, MimeKit.MailboxAddress? returnPath, ConcurrentQueue<ClaimedMessage> queue, CancellationToken cancellationToken)
     {
         var recorded = new List<DeliveryOutcome>();
         ClaimedMessage? inFlight = null;
-        SmtpClient? smtp = null;
+        DsnSmtpClient? smtp = null;
         var slot = false;
         try
         {
@@ -212,7 +216,7 @@ public sealed class Dispatcher(MessageQueue queue, AccountStore accounts, Tenant
                     return failure;
                 }
 
-                var (result, keepConnection) = await SendOneAsync(smtp, endpoint, tenant, inFlight);
+                var (result, keepConnection) = await SendOneAsync(smtp, endpoint, tenant, returnPath, inFlight);
                 inFlight = null;
                 recorded.Add(result);
                 if (!keepConnection)
@@ -284,7 +288,7 @@ public sealed class Dispatcher(MessageQueue queue, AccountStore accounts, Tenant
         await outcomes.RecordAsync(leftovers.Select(m => outcome.Failed(m, why)).ToList(), CancellationToken.None);
     }
 
-    private async Task<(DeliveryOutcome Outcome, bool KeepConnection)> SendOneAsync(SmtpClient smtp, SmtpEndpoint endpoint, AttachmentTenant tenant, ClaimedMessage message)
+    private async Task<(DeliveryOutcome Outcome, bool KeepConnection)> SendOneAsync(DsnSmtpClient smtp, SmtpEndpoint endpoint, AttachmentTenant tenant, MimeKit.MailboxAddress? returnPath, ClaimedMessage message)
     {
         PreparedAttachments? prepared = null;
         // The send continues the trace of the add-messages request that accepted the message.
@@ -305,14 +309,14 @@ public sealed class Dispatcher(MessageQueue queue, AccountStore accounts, Tenant
 
             // Fetched now, not at enqueue (as genro): a failure ends this message alone.
             prepared = await attachments.PrepareAsync(parsed.Attachments, tenant, _abortSends.Token);
-            var (mime, sender, recipients) = MailComposer.Compose(parsed, prepared, Options.TrackingHeader, "mailstack-proxy");
+            var (mime, sender, recipients) = MailComposer.Compose(parsed, prepared, Options.TrackingHeader, "mailstack-proxy", returnPath);
             if (activity is not null)
             {
                 // W3C trace context in the mail, so the receiving side can continue the trace.
                 mime.Headers.Replace("traceparent", activity.Id!);
             }
 
-            await smtp.SendAsync(mime, sender, recipients, _abortSends.Token);
+            await smtp.SendAsync(mime, sender, recipients, BounceEnvelopeId.Format(new(parsed.TenantId, parsed.Id)), _abortSends.Token);
             return (outcome.Sent(message) with { Warnings = prepared.Warnings }, true);
         }
         catch (Exception ex) when (ex is AttachmentFetchException or AttachmentRejectedException or FormatException)

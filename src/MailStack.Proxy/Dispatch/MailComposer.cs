@@ -1,4 +1,5 @@
 using MailStack.Proxy.Attachments;
+using MailStack.Proxy.Bounces.Parsing;
 using MailStack.Proxy.Model;
 using MimeKit;
 
@@ -11,7 +12,9 @@ namespace MailStack.Proxy.Dispatch;
 /// </summary>
 public static class MailComposer
 {
-    public static (MimeMessage Message, MailboxAddress Sender, List<MailboxAddress> Recipients) Compose(OutgoingMessage outgoing, PreparedAttachments attachments, string trackingHeader, string hostName)
+    /// <param name="returnPath">The instance's bounce return path: the envelope sender unless the message gives its own <c>return_path</c>.</param>
+    public static (MimeMessage Message, MailboxAddress Sender, List<MailboxAddress> Recipients) Compose(OutgoingMessage outgoing, PreparedAttachments attachments, string trackingHeader, string hostName,
+        MailboxAddress? returnPath = null)
     {
         var message = new MimeMessage();
         message.From.Add(outgoing.From);
@@ -23,7 +26,10 @@ public static class MailComposer
         }
 
         message.Subject = outgoing.Subject;
-        message.MessageId = outgoing.MessageId ?? MimeKit.Utils.MimeUtils.GenerateMessageId(hostName);
+        // A made-up Message-ID carries the message's key: a report returning only it still names the message.
+        message.MessageId = outgoing.MessageId
+            ?? BounceMessageId.Format(new(outgoing.TenantId, outgoing.Id), hostName)
+            ?? MimeKit.Utils.MimeUtils.GenerateMessageId(hostName);
         foreach (var (name, value) in outgoing.Headers)
         {
             message.Headers.Replace(name, value);
@@ -67,6 +73,6 @@ public static class MailComposer
 
         message.Body = body.ToMessageBody();
         var recipients = message.To.Mailboxes.Concat(message.Cc.Mailboxes).Concat(outgoing.Bcc).ToList();
-        return (message, outgoing.ReturnPath ?? outgoing.From, recipients);
+        return (message, outgoing.ReturnPath ?? returnPath ?? outgoing.From, recipients);
     }
 }

@@ -19,7 +19,7 @@ public sealed class SmtpConnectionPool(IOptions<DispatchOptions> options, TimePr
 
     private DispatchOptions Options => options.Value;
 
-    public async Task<SmtpClient> RentAsync(SmtpEndpoint endpoint, CancellationToken cancellationToken)
+    public async Task<DsnSmtpClient> RentAsync(SmtpEndpoint endpoint, CancellationToken cancellationToken)
     {
         var queue = _idle.GetOrAdd(endpoint, _ => new());
         while (queue.TryDequeue(out var idle))
@@ -44,7 +44,7 @@ public sealed class SmtpConnectionPool(IOptions<DispatchOptions> options, TimePr
     }
 
     /// <summary>Keeps a healthy connection for the next send; closes it when the pool for that endpoint is full.</summary>
-    public async ValueTask ReturnAsync(SmtpEndpoint endpoint, SmtpClient client)
+    public async ValueTask ReturnAsync(SmtpEndpoint endpoint, DsnSmtpClient client)
     {
         var queue = _idle.GetOrAdd(endpoint, _ => new());
         if (client.IsConnected && queue.Count < Options.ConnectionsPerAccount)
@@ -94,9 +94,9 @@ public sealed class SmtpConnectionPool(IOptions<DispatchOptions> options, TimePr
         }
     }
 
-    private async Task<SmtpClient> ConnectAsync(SmtpEndpoint endpoint, CancellationToken cancellationToken)
+    private async Task<DsnSmtpClient> ConnectAsync(SmtpEndpoint endpoint, CancellationToken cancellationToken)
     {
-        var client = new SmtpClient { Timeout = (int)Options.SmtpTimeout.TotalMilliseconds };
+        var client = new DsnSmtpClient { Timeout = (int)Options.SmtpTimeout.TotalMilliseconds };
         // Test sinks use self-signed certificates: the stack allows them, production validation is the default.
         client.ServerCertificateValidationCallback = (_, _, _, errors) => errors == System.Net.Security.SslPolicyErrors.None || Options.AllowUntrustedCertificates;
         try
@@ -155,5 +155,5 @@ public sealed class SmtpConnectionPool(IOptions<DispatchOptions> options, TimePr
         }
     }
 
-    private sealed record IdleConnection(SmtpClient Client, DateTimeOffset Since);
+    private sealed record IdleConnection(DsnSmtpClient Client, DateTimeOffset Since);
 }

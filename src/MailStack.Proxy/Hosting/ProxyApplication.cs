@@ -1,5 +1,6 @@
 using MailStack.Proxy.Apis;
 using MailStack.Proxy.Attachments;
+using MailStack.Proxy.Bounces;
 using MailStack.Proxy.Dispatch;
 using MailStack.Proxy.Model;
 using MailStack.Proxy.Persistence;
@@ -29,6 +30,7 @@ public static class ProxyApplication
         builder.Services.AddProxyDispatch(builder.Configuration);
         builder.Services.AddProxyRetention(builder.Configuration);
         builder.Services.AddProxyAttachments(builder.Configuration);
+        builder.Services.AddProxyBounces(builder.Configuration);
         builder.Services.AddProxyTelemetry();
         builder.Services.AddProxyOpenApi();
         return builder;
@@ -39,6 +41,7 @@ public static class ProxyApplication
     {
         var app = builder.Build();
         await app.Services.GetRequiredService<SchemaMigrator>().MigrateAsync(app.Lifetime.ApplicationStopping);
+        await app.Services.GetRequiredService<BounceSettingsSeeder>().SeedAsync(app.Lifetime.ApplicationStopping);
 
         // Proxy:MaxRequestBytes (8 MB), answered with a 413 the client can read.
         app.UseMiddleware<RequestBodyLimitMiddleware>();
@@ -50,6 +53,7 @@ public static class ProxyApplication
         app.MapAccountApi();
         app.MapMessageApi();
         app.MapCommandApi();
+        app.MapInstanceApi();
         return app;
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using MailStack.Proxy.Bounces.Parsing;
 
 namespace MailStack.Proxy.Model;
 
@@ -20,5 +21,13 @@ public sealed record MessageRecord(
     long UpdatedAt,
     JsonElement Message)
 {
+    public BounceType? BounceType { get; init; }
+
+    public string? BounceCode { get; init; }
+
+    public string? BounceReason { get; init; }
+
+    public long? BounceTs { get; init; }
+
     public IReadOnlyList<MessageEvent>? History { get; init; }
 }

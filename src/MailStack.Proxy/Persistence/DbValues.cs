@@ -1,4 +1,5 @@
 using System.Text.Json;
+using MailStack.Proxy.Bounces.Parsing;
 using MailStack.Proxy.Model;
 using Npgsql;
 using NpgsqlTypes;
@@ -15,6 +16,10 @@ internal static class DbValues
     public static long? Int64OrNull(this NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetInt64(ordinal);
 
     public static int? Int32OrNull(this NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetInt32(ordinal);
+
+    /// <summary>A <c>bounce_type</c> column (the parser's <see cref="BounceTypes"/> mapping).</summary>
+    public static BounceType? BounceTypeOrNull(this NpgsqlDataReader reader, int ordinal) =>
+        !reader.IsDBNull(ordinal) && BounceTypes.TryParse(reader.GetString(ordinal), out var type) ? type : null;
 
     public static bool? BooleanOrNull(this NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetBoolean(ordinal);
 

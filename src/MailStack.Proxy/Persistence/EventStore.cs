@@ -89,7 +89,8 @@ public sealed class EventStore(NpgsqlDataSource db)
     public async Task<List<UnreportedEvent>> UnreportedAsync(string tenantId, int limit, CancellationToken cancellationToken)
     {
         await using var command = db.CreateCommand($"""
-            SELECT e.id, m.id, e.event_type, e.event_ts, e.description FROM message_events e JOIN messages m ON m.pk = e.message_pk
+            SELECT e.id, m.id, e.event_type, e.event_ts, e.description, e.metadata ->> 'bounce_type', e.metadata ->> 'bounce_code'
+            FROM message_events e JOIN messages m ON m.pk = e.message_pk
             WHERE e.tenant_id = $1 AND e.reported_ts IS NULL AND e.event_type IN {ReportedTypes}
             ORDER BY e.id LIMIT $2
             """);
@@ -99,7 +100,12 @@ public sealed class EventStore(NpgsqlDataSource db)
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            events.Add(new UnreportedEvent(reader.GetInt64(0), reader.GetString(1), MessageStatuses.FromDb(reader.GetString(2)), reader.GetInt64(3), reader.StringOrNull(4)));
+            events.Add(new UnreportedEvent(reader.GetInt64(0), reader.GetString(1), MessageStatuses.FromDb(reader.GetString(2)), reader.GetInt64(3), reader.StringOrNull(4))
+            {
+                // A bounce's type and code travel in its event's metadata (BounceReceiverLease writes them).
+                BounceType = reader.BounceTypeOrNull(5),
+                BounceCode = reader.StringOrNull(6),
+            });
         }
 
         return events;

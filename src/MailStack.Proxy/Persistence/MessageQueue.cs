@@ -255,7 +255,7 @@ public sealed class MessageQueue(NpgsqlDataSource db)
     {
         await using var command = db.CreateCommand("""
             SELECT pk, id, tenant_id, account_id, priority, batch_code, status, deferred_ts, sent_ts, error_ts, error, retry_count,
-                   created_at, updated_at, payload
+                   created_at, updated_at, payload, bounce_type, bounce_code, bounce_reason, bounce_ts
             FROM messages
             WHERE tenant_id = $1 AND ($2 = false OR status = ANY($7))
               AND ($3::text IS NULL OR status = $3) AND ($4::text IS NULL OR batch_code = $4) AND pk > $5
@@ -275,7 +275,13 @@ public sealed class MessageQueue(NpgsqlDataSource db)
             {
                 records.Add(new MessageRecord(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt32(4),
                     reader.StringOrNull(5), MessageStatuses.FromDb(reader.GetString(6)), reader.Int64OrNull(7), reader.Int64OrNull(8), reader.Int64OrNull(9),
-                    reader.StringOrNull(10), reader.GetInt32(11), reader.UnixSeconds(12), reader.UnixSeconds(13), reader.Json(14)));
+                    reader.StringOrNull(10), reader.GetInt32(11), reader.UnixSeconds(12), reader.UnixSeconds(13), reader.Json(14))
+                {
+                    BounceType = reader.BounceTypeOrNull(15),
+                    BounceCode = reader.StringOrNull(16),
+                    BounceReason = reader.StringOrNull(17),
+                    BounceTs = reader.Int64OrNull(18),
+                });
             }
         }
 

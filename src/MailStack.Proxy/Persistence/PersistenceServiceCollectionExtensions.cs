@@ -11,6 +11,8 @@ public static class PersistenceServiceCollectionExtensions
         services.AddSingleton<MessageQueue>();
         services.AddSingleton<EventStore>();
         services.AddSingleton<SendLog>();
+        services.AddSingleton<InstanceStore>();
+        services.AddSingleton<BounceStore>();
         services.AddSingleton<DatabaseProbe>();
         services.AddHostedService<DatabaseStartupProbe>();
         return services;

@@ -104,6 +104,46 @@ public sealed class SchemaMigrator(NpgsqlDataSource dataSource, ILogger<SchemaMi
             CREATE INDEX message_events_message ON message_events (message_pk);
             CREATE INDEX messages_finished ON messages (tenant_id, pk) WHERE status IN ('sent', 'error', 'bounced');
             """),
+        // Bounces: the instance's settings (genro's singleton row), the receiver's position per
+        // mailbox, each message's bounce and each bounced recipient (a report seen twice changes
+        // nothing); a tracking id is looked up over all tenants.
+        (6, """
+            CREATE TABLE instance (
+                id integer PRIMARY KEY CHECK (id = 1),
+                name text NOT NULL DEFAULT 'mail-proxy',
+                bounce_enabled boolean NOT NULL DEFAULT false,
+                bounce_imap_host text,
+                bounce_imap_port integer NOT NULL DEFAULT 993,
+                bounce_imap_user text,
+                bounce_imap_password text,
+                bounce_imap_folder text NOT NULL DEFAULT 'INBOX',
+                bounce_imap_ssl boolean NOT NULL DEFAULT true,
+                bounce_poll_interval integer NOT NULL DEFAULT 60,
+                bounce_return_path text,
+                bounce_delete_processed boolean NOT NULL DEFAULT false,
+                settings_source text NOT NULL DEFAULT 'default',
+                created_at timestamptz NOT NULL DEFAULT now(),
+                updated_at timestamptz NOT NULL DEFAULT now()
+            );
+            INSERT INTO instance (id) VALUES (1);
+            CREATE TABLE bounce_mailboxes (
+                mailbox text PRIMARY KEY,
+                uidvalidity bigint,
+                last_uid bigint NOT NULL DEFAULT 0,
+                last_sync bigint
+            );
+            ALTER TABLE messages ADD COLUMN bounce_type text, ADD COLUMN bounce_code text, ADD COLUMN bounce_reason text, ADD COLUMN bounce_ts bigint;
+            CREATE INDEX messages_id ON messages (id);
+            CREATE TABLE message_bounces (
+                message_pk bigint NOT NULL REFERENCES messages(pk) ON DELETE CASCADE,
+                recipient text NOT NULL,
+                bounce_type text NOT NULL,
+                bounce_code text,
+                bounce_reason text,
+                bounce_ts bigint NOT NULL,
+                PRIMARY KEY (message_pk, recipient)
+            );
+            """),
     ];
 
     public async Task MigrateAsync(CancellationToken cancellationToken)

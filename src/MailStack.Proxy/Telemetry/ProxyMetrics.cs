@@ -21,9 +21,14 @@ public sealed class ProxyMetrics
 
     public static readonly string[] Counters = [SentTotal, ErrorsTotal, DeferredTotal, RateLimitedTotal, BouncedTotal];
 
+    /// <summary>Reports in the bounce mailbox tied to no message (not a bounce, unreadable, or naming nothing): kept in its Unrecognized folder.</summary>
+    public const string UnrecognizedBouncesTotal = "mailstack_bounces_unrecognized_total";
+
     private readonly ConcurrentDictionary<(string Name, string Tenant, string Account), long> _counts = new();
     private readonly Dictionary<string, Counter<long>> _instruments;
+    private readonly Counter<long> _unrecognizedBounces;
     private long _pending;
+    private long _unrecognized;
 
     public ProxyMetrics(IMeterFactory meters)
     {
@@ -36,6 +41,7 @@ public sealed class ProxyMetrics
             [RateLimitedTotal] = meter.CreateCounter<long>("mailstack.proxy.messages.rate_limited", "{message}", "Sends held back by an account's rate limit"),
             [BouncedTotal] = meter.CreateCounter<long>("mailstack.proxy.messages.bounced", "{message}", "Sent messages that bounced"),
         };
+        _unrecognizedBounces = meter.CreateCounter<long>("mailstack.proxy.bounces.unrecognized", "{report}", "Bounce mailbox reports tied to no message");
         meter.CreateObservableGauge("mailstack.proxy.messages.pending", () => Volatile.Read(ref _pending), "{message}", "Messages waiting or being sent, over all tenants");
     }
 
@@ -50,6 +56,13 @@ public sealed class ProxyMetrics
 
     /// <summary>Counts messages a rate limit held back (deferred or rejected); their outcome is counted by <see cref="Record"/> as well.</summary>
     public void RateLimited(string tenantId, string accountId, int messages = 1) => Increment(RateLimitedTotal, tenantId, accountId, messages);
+
+    /// <summary>Counts a report of the bounce mailbox that was tied to no message.</summary>
+    public void UnrecognizedBounce()
+    {
+        Interlocked.Increment(ref _unrecognized);
+        _unrecognizedBounces.Add(1);
+    }
 
     /// <summary>The latest count of open messages, for the gauge.</summary>
     public void SetPending(long pending) => Volatile.Write(ref _pending, pending);
@@ -80,6 +93,9 @@ public sealed class ProxyMetrics
             }
         }
 
+        text.Append("# HELP ").Append(UnrecognizedBouncesTotal).Append(" bounce mailbox reports tied to no message\n");
+        text.Append("# TYPE ").Append(UnrecognizedBouncesTotal).Append(" counter\n");
+        text.Append(CultureInfo.InvariantCulture, $"{UnrecognizedBouncesTotal} {Interlocked.Read(ref _unrecognized)}\n");
         text.Append("# HELP mailstack_pending_messages messages waiting to be sent\n# TYPE mailstack_pending_messages gauge\n");
         text.Append(CultureInfo.InvariantCulture, $"mailstack_pending_messages {pending}\n");
         return text.ToString();

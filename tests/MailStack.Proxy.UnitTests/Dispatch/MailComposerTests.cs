@@ -1,4 +1,5 @@
 using MailStack.Proxy.Attachments;
+using MailStack.Proxy.Bounces.Parsing;
 using MailStack.Proxy.Dispatch;
 using MimeKit;
 
@@ -49,6 +50,17 @@ public sealed class MailComposerTests
     {
         Assert.Equal("given@example.test", MailComposer.Compose(Message(""","message_id":"<given@example.test>" """), PreparedAttachments.None, "X", "host").Message.MessageId);
         Assert.EndsWith("@proxy.example", MailComposer.Compose(Message(), PreparedAttachments.None, "X", "proxy.example").Message.MessageId, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_made_up_message_id_names_the_tenant_and_message_a_given_one_is_kept_as_is()
+    {
+        var madeUp = MailComposer.Compose(Message(), PreparedAttachments.None, "X", "proxy.example").Message.MessageId;
+        var given = MailComposer.Compose(Message(""","message_id":"<given@example.test>" """), PreparedAttachments.None, "X", "proxy.example").Message.MessageId;
+
+        Assert.True(BounceMessageId.TryParse(madeUp, out var key));
+        Assert.Equal(new BouncedMessageKey("t", "m-1"), key);
+        Assert.False(BounceMessageId.TryParse(given, out _));
     }
 
     [Fact]

@@ -34,6 +34,9 @@ public sealed class ProxyAuthorizationMatrixTests(StackFixture stack)
         { "GET", "/messages?tenant_id={own}", null, false },
         { "DELETE", "/messages?tenant_id={own}", """{"ids":["m1"]}""", false },
         { "POST", "/commands/delete-messages?tenant_id={own}", """{"ids":["m1"]}""", false },
+        { "GET", "/instance", null, true },
+        { "PUT", "/instance", """{"name":"mail-proxy"}""", true },
+        { "POST", "/instance/reload-bounce", null, true },
     };
 
     [Theory]

@@ -47,7 +47,8 @@ public sealed class ProxyMessagingTests(StackFixture stack)
         // The sink puts Return-Path and, like Mailpit, envelope recipients that no header names as
         // Bcc in front of what it received: the Bcc line there proves the proxy's headers never named
         // the address, and what follows is the proxy's message, byte for byte.
-        var sinkPrefix = System.Text.RegularExpressions.Regex.Match(raw, $"^Return-Path: <app@example.test>\r\nBcc: {System.Text.RegularExpressions.Regex.Escape(bcc)}\r\n");
+        // The envelope sender is the stack's bounce mailbox (the instance's bounce_return_path), so bounces reach the proxy.
+        var sinkPrefix = System.Text.RegularExpressions.Regex.Match(raw, $"^Return-Path: <bounces@mailstack.test>\r\nBcc: {System.Text.RegularExpressions.Regex.Escape(bcc)}\r\n");
         Assert.True(sinkPrefix.Success, raw[..raw.IndexOf("\r\n\r\n", StringComparison.Ordinal)]);
         var sent = raw[sinkPrefix.Length..];
         Assert.DoesNotContain(bcc, sent, StringComparison.Ordinal);

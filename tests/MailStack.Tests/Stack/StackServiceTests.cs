@@ -69,11 +69,13 @@ public sealed class StackServiceTests(StackFixture stack)
         using var imap = new ImapClient();
         await imap.ConnectAsync(parts["Host"], int.Parse(parts["Port"]), MailKit.Security.SecureSocketOptions.None, Cancellation);
         await imap.AuthenticateAsync(parts["Username"], parts["Password"], Cancellation);
-        await imap.Inbox.OpenAsync(FolderAccess.ReadWrite, Cancellation);
-        var uid = await imap.Inbox.AppendAsync(message, MessageFlags.None, Cancellation);
+        // A folder of the test's own: the proxy's bounce receiver takes whatever lands in the inbox.
+        var folder = (await imap.GetFolder(imap.PersonalNamespaces[0]).CreateAsync(subject, isMessageFolder: true, Cancellation))!;
+        await folder.OpenAsync(FolderAccess.ReadWrite, Cancellation);
+        var uid = await folder.AppendAsync(message, MessageFlags.None, Cancellation);
 
         Assert.NotNull(uid);
-        var fetched = await imap.Inbox.GetMessageAsync(uid.Value, Cancellation);
+        var fetched = await folder.GetMessageAsync(uid.Value, Cancellation);
         Assert.Equal(subject, fetched.Subject);
         Assert.Equal("Delivery failed: 550 5.1.1 no such user", fetched.TextBody?.Trim());
         await imap.DisconnectAsync(quit: true, Cancellation);

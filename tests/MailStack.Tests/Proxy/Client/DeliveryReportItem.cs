@@ -17,6 +17,14 @@ public sealed record DeliveryReportItem
 
     public string? DeferredReason { get; init; }
 
+    public long? BounceTs { get; init; }
+
+    public string? BounceType { get; init; }
+
+    public string? BounceCode { get; init; }
+
+    public string? BounceReason { get; init; }
+
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? Other { get; init; }
 }

@@ -27,6 +27,15 @@ public sealed record MessageRecord
 
     public long? ReportedTs { get; init; }
 
+    /// <summary><c>hard</c> or <c>soft</c> once the message bounced.</summary>
+    public string? BounceType { get; init; }
+
+    public string? BounceCode { get; init; }
+
+    public string? BounceReason { get; init; }
+
+    public long? BounceTs { get; init; }
+
     /// <summary>The payload as it was enqueued.</summary>
     public OutgoingMessage? Message { get; init; }
 

@@ -70,6 +70,25 @@ public static class ProxyClient
         return (await response.ReadAsync<AccountList>()).Accounts;
     }
 
+    public static async Task<InstanceRecord> GetInstanceAsync(this HttpClient proxy)
+    {
+        using var response = await proxy.GetAsync("/instance", Cancellation);
+        return await response.ReadAsync<InstanceRecord>();
+    }
+
+    /// <summary>PUT /instance with the fields of <paramref name="settings"/> (an anonymous object in the wire's names).</summary>
+    public static async Task UpdateInstanceAsync(this HttpClient proxy, object settings)
+    {
+        using var response = await proxy.PutAsJsonAsync("/instance", settings, Cancellation);
+        await response.ReadAsync<JsonElement>();
+    }
+
+    public static async Task ReloadBounceAsync(this HttpClient proxy)
+    {
+        using var response = await proxy.PostAsync("/instance/reload-bounce", null, Cancellation);
+        await response.ReadAsync<JsonElement>();
+    }
+
     private static async Task<T> CommandAsync<T>(this HttpClient proxy, string command, string tenantId, string? batchCode)
     {
         var url = $"/commands/{command}?tenant_id={Uri.EscapeDataString(tenantId)}{(batchCode is null ? "" : "&batch_code=" + Uri.EscapeDataString(batchCode))}";

@@ -1,0 +1,188 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using MailKit;
+using MailStack.Testing.Bounces;
+using MimeKit;
+using static MailStack.Tests.Proxy.BounceTestKit;
+using static MailStack.Tests.Proxy.ProxyApi;
+
+namespace MailStack.Tests.Proxy;
+
+/// <summary>
+/// The bounce receiver's life: proxy processes of their own on a database of their own, reading a
+/// Dovecot of their own, so restarts, a mailbox recreated, a server going away and two replicas
+/// touch no other test — and the counters are theirs alone.
+/// </summary>
+public sealed class ProxyBounceReceiverTests(StackFixture stack)
+{
+    private readonly ProxyApi _proxy = new(stack);
+
+    // catalog: B06, B07, B15
+    [Fact]
+    public async Task A_restart_resumes_after_the_last_report_and_the_receiver_survives_dovecot_restarting()
+    {
+        await using var dovecot = await DovecotServer.StartAsync(cancellationToken: Cancellation);
+        await using var database = await ScratchDatabase.CreateAsync(stack, Cancellation);
+        var tenantId = NewId("resume");
+        var ids = new List<string>();
+        MailboxPosition positionAfterSecond;
+        await using (var first = await StartReadingAsync(database, dovecot))
+        {
+            using var admin = first.Client(stack.AdminToken);
+            ids.AddRange(await SendAsync(admin, tenantId, 3));
+            await using var imap = await MailboxAsync(dovecot);
+            await imap.AppendAsync(BounceReportBuilder.Hard($"{ids[0]}@example.test").WithTrackingId(ids[0]).Build(), cancellationToken: Cancellation);
+            await WaitForStatusAsync(admin, tenantId, ids[0], s => s == MessageStatus.Bounced);
+            var plain = new MimeMessage([new MailboxAddress("", "someone@example.test")], [new MailboxAddress("", dovecot.User)], $"hello {tenantId}", new TextPart("plain") { Text = "not a bounce" });
+            await imap.AppendAsync(plain, cancellationToken: Cancellation);
+            await WaitInFolderAsync(imap, $"hello {tenantId}", Unrecognized);
+            Assert.Equal((1L, 1L), await CountersAsync(admin, tenantId));
+        }
+
+        // Stopped: a report arrives meanwhile, and the next process takes it from where the first left off.
+        await using (var imap = await MailboxAsync(dovecot))
+        {
+            var uid = await imap.AppendAsync(BounceReportBuilder.Soft($"{ids[1]}@example.test").WithTrackingId(ids[1]).Build(), cancellationToken: Cancellation);
+            await imap.Client.Inbox.StatusAsync(StatusItems.UidValidity, Cancellation);
+            positionAfterSecond = new MailboxPosition(imap.Client.Inbox.UidValidity, uid!.Value.Id);
+        }
+
+        await using var second = await StartReadingAsync(database, dovecot, configure: false);
+        using var secondAdmin = second.Client(stack.AdminToken);
+        Assert.Equal("soft", (await WaitForStatusAsync(secondAdmin, tenantId, ids[1], s => s == MessageStatus.Bounced)).BounceType);
+        var instance = await secondAdmin.GetInstanceAsync();
+        Assert.Equal(positionAfterSecond, new MailboxPosition(instance.BounceUidvalidity!.Value, instance.BounceLastUid!.Value));
+        // Nothing the first process handled was handled again.
+        Assert.Equal((1L, 0L), await CountersAsync(secondAdmin, tenantId));
+        Assert.Single((await secondAdmin.FindMessageAsync(tenantId, ids[0], Cancellation))!.History!, e => e.EventType == "bounced");
+
+        // Dovecot goes away and comes back: the receiver reconnects on its own.
+        await dovecot.RestartAsync(Cancellation);
+        await using (var imap = await MailboxAsync(dovecot))
+        {
+            await imap.AppendAsync(BounceReportBuilder.Hard($"{ids[2]}@example.test").WithTrackingId(ids[2]).Build(), cancellationToken: Cancellation);
+            await WaitForStatusAsync(secondAdmin, tenantId, ids[2], s => s == MessageStatus.Bounced);
+            await WaitInFolderAsync(imap, ids[2], Processed);
+        }
+    }
+
+    [Fact]
+    public async Task A_recreated_folder_is_read_from_the_start_and_processed_reports_can_be_deleted()
+    {
+        await using var dovecot = await DovecotServer.StartAsync(cancellationToken: Cancellation);
+        await using var database = await ScratchDatabase.CreateAsync(stack, Cancellation);
+        await using var imap = await MailboxAsync(dovecot);
+        var root = imap.Client.GetFolder(imap.Client.PersonalNamespaces[0]);
+        var folder = (await root.CreateAsync("Bounces", isMessageFolder: true, Cancellation))!;
+        await using var proxy = await StartReadingAsync(database, dovecot, folder: "Bounces");
+        using var admin = proxy.Client(stack.AdminToken);
+        var tenantId = NewId("uidv");
+        var ids = await SendAsync(admin, tenantId, 3);
+
+        await imap.AppendAsync(BounceReportBuilder.Hard($"{ids[0]}@example.test").WithTrackingId(ids[0]).Build(), "Bounces", Cancellation);
+        await WaitForStatusAsync(admin, tenantId, ids[0], s => s == MessageStatus.Bounced);
+        var before = await admin.GetInstanceAsync();
+
+        // Deleted and created again: a new UIDVALIDITY, and UIDs from 1 again (not above the last one handled).
+        await folder.DeleteAsync(Cancellation);
+        await root.CreateAsync("Bounces", isMessageFolder: true, Cancellation);
+        UniqueId? uid;
+        // A new session: this one's view of the folder is the deleted one's.
+        await using (var fresh = await MailboxAsync(dovecot))
+        {
+            uid = await fresh.AppendAsync(BounceReportBuilder.Hard($"{ids[1]}@example.test").WithTrackingId(ids[1]).Build(), "Bounces", Cancellation);
+        }
+
+        Assert.True(uid!.Value.Id <= before.BounceLastUid, $"UID {uid} should not be above the last one handled ({before.BounceLastUid})");
+        await WaitForStatusAsync(admin, tenantId, ids[1], s => s == MessageStatus.Bounced);
+        var after = await admin.GetInstanceAsync();
+        Assert.NotEqual(before.BounceUidvalidity, after.BounceUidvalidity);
+        Assert.Equal(uid.Value.Id, after.BounceLastUid);
+
+        // Told to delete what it processed: the report goes nowhere.
+        await admin.UpdateInstanceAsync(new { bounce_delete_processed = true });
+        await admin.ReloadBounceAsync();
+        await imap.AppendAsync(BounceReportBuilder.Hard($"{ids[2]}@example.test").WithTrackingId(ids[2]).Build(), "Bounces", Cancellation);
+        await WaitForStatusAsync(admin, tenantId, ids[2], s => s == MessageStatus.Bounced);
+        await Eventually.GetAsync<object>(async c => (await imap.FindAsync(ids[2], "Bounces", c)).Count == 0 ? true : null, "the report to leave the folder");
+        Assert.Empty(await imap.FindAsync(ids[2], Processed, Cancellation));
+        Assert.Single(await imap.FindAsync(ids[1], Processed, Cancellation));
+    }
+
+    [Fact]
+    public async Task Two_replicas_read_one_mailbox_and_each_report_is_handled_once()
+    {
+        await using var dovecot = await DovecotServer.StartAsync(cancellationToken: Cancellation);
+        await using var database = await ScratchDatabase.CreateAsync(stack, Cancellation);
+        await using var one = await StartReadingAsync(database, dovecot);
+        await using var two = await StartReadingAsync(database, dovecot, configure: false);
+        using var admin = one.Client(stack.AdminToken);
+        using var otherAdmin = two.Client(stack.AdminToken);
+        var tenantId = NewId("replicas");
+        var ids = await SendAsync(admin, tenantId, 10);
+
+        await using var imap = await MailboxAsync(dovecot);
+        await imap.AppendAsync([.. ids.Select(id => BounceReportBuilder.Hard($"{id}@example.test").WithTrackingId(id).Build())], cancellationToken: Cancellation);
+        foreach (var id in ids)
+        {
+            var bounced = await WaitForStatusAsync(admin, tenantId, id, s => s == MessageStatus.Bounced);
+            Assert.Single(bounced.History!, e => e.EventType == "bounced");
+        }
+
+        await WaitInFolderAsync(imap, "example.test", Processed, count: 10);
+        var (bouncedOne, _) = await CountersAsync(admin, tenantId);
+        var (bouncedTwo, _) = await CountersAsync(otherAdmin, tenantId);
+        Assert.Equal(10, bouncedOne + bouncedTwo);
+    }
+
+    /// <summary>A proxy process on <paramref name="database"/>; unless told otherwise it is pointed at <paramref name="dovecot"/> (PUT /instance, reload-bounce).</summary>
+    private async Task<ProxyInstance> StartReadingAsync(ScratchDatabase database, DovecotServer dovecot, bool configure = true, string folder = "INBOX")
+    {
+        var proxy = await ProxyInstance.StartAsync(stack, new Dictionary<string, string>(), Cancellation, database.ConnectionString);
+        if (configure)
+        {
+            using var admin = proxy.Client(stack.AdminToken);
+            await admin.UpdateInstanceAsync(new
+            {
+                bounce_enabled = true,
+                bounce_imap_host = dovecot.Host,
+                bounce_imap_port = dovecot.Port,
+                bounce_imap_user = dovecot.User,
+                bounce_imap_password = dovecot.Password,
+                bounce_imap_folder = folder,
+                bounce_imap_ssl = false,
+                bounce_poll_interval = 1,
+            });
+            await admin.ReloadBounceAsync();
+        }
+
+        return proxy;
+    }
+
+    /// <summary>Creates the tenant (on first use) and sends <paramref name="count"/> messages through tenant1's sink; returns their ids once all are sent.</summary>
+    private async Task<List<string>> SendAsync(HttpClient admin, string tenantId, int count)
+    {
+        var smtp = stack.App.GetEndpoint("sink-tenant1", "smtp");
+        await _proxy.CreateTenantAsync(tenantId, smtp.Host, smtp.Port, admin: admin);
+        var ids = Enumerable.Range(0, count).Select(n => NewId($"r{n}")).ToList();
+        await admin.AddMessagesAsync([.. ids.Select(id => OutgoingMessage.For(tenantId, id, $"{id}@example.test"))]);
+        foreach (var id in ids)
+        {
+            await WaitForStatusAsync(admin, tenantId, id, s => s == MessageStatus.Sent);
+        }
+
+        return ids;
+    }
+
+    /// <summary>This process's <c>mailstack_bounced_total</c> for the tenant and its <c>mailstack_bounces_unrecognized_total</c>.</summary>
+    private static async Task<(long Bounced, long Unrecognized)> CountersAsync(HttpClient proxy, string tenantId)
+    {
+        var text = await proxy.GetStringAsync("/metrics", Cancellation);
+        var bounced = Regex.Match(text, $@"(?m)^mailstack_bounced_total\{{tenant_id=""{Regex.Escape(tenantId)}"",account_id=""main""\}} (\d+)$");
+        var unrecognized = Regex.Match(text, @"(?m)^mailstack_bounces_unrecognized_total (\d+)$");
+        Assert.True(unrecognized.Success, text);
+        return (bounced.Success ? long.Parse(bounced.Groups[1].Value, CultureInfo.InvariantCulture) : 0, long.Parse(unrecognized.Groups[1].Value, CultureInfo.InvariantCulture));
+    }
+
+    private sealed record MailboxPosition(long UidValidity, long LastUid);
+}
