@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using MailKit;
 using MailStack.Testing.Bounces;
+using MailStack.Tests.Proxy.Hosting;
 using MimeKit;
 using static MailStack.Tests.Proxy.BounceTestKit;
 using static MailStack.Tests.Proxy.ProxyApi;
@@ -136,9 +137,9 @@ public sealed class ProxyBounceReceiverTests(StackFixture stack)
     }
 
     /// <summary>A proxy process on <paramref name="database"/>; unless told otherwise it is pointed at <paramref name="dovecot"/> (PUT /instance, reload-bounce).</summary>
-    private async Task<ProxyInstance> StartReadingAsync(ScratchDatabase database, DovecotServer dovecot, bool configure = true, string folder = "INBOX")
+    private async Task<TestProxy> StartReadingAsync(ScratchDatabase database, DovecotServer dovecot, bool configure = true, string folder = "INBOX")
     {
-        var proxy = await ProxyInstance.StartAsync(stack, new Dictionary<string, string>(), Cancellation, database.ConnectionString);
+        var proxy = await TestProxy.StartAsync(stack, new TestProxyOptions { Database = database });
         if (configure)
         {
             using var admin = proxy.Client(stack.AdminToken);

@@ -1,3 +1,4 @@
+using MailStack.Tests.Proxy.Hosting;
 using static MailStack.Tests.Proxy.ProxyApi;
 
 namespace MailStack.Tests.Proxy;
@@ -11,7 +12,7 @@ public sealed class ProxyBounceSettingsTests(StackFixture stack)
     [Fact]
     public async Task A_new_instance_shows_genros_defaults_and_an_update_changes_only_the_fields_given()
     {
-        await using var proxy = await InProcessProxy.StartAsync(stack, new Dictionary<string, string>());
+        await using var proxy = await TestProxy.StartAsync(stack, new TestProxyOptions { Hosting = ProxyHosting.InProcess });
         using var admin = proxy.Client();
 
         var fresh = await admin.GetInstanceAsync();
@@ -53,7 +54,7 @@ public sealed class ProxyBounceSettingsTests(StackFixture stack)
     [InlineData("""{"api_token":"new-admin-token"}""", "api_token")]
     public async Task Bad_settings_get_a_422_naming_the_field_and_change_nothing(string body, string field)
     {
-        await using var proxy = await InProcessProxy.StartAsync(stack, new Dictionary<string, string>());
+        await using var proxy = await TestProxy.StartAsync(stack, new TestProxyOptions { Hosting = ProxyHosting.InProcess });
         using var admin = proxy.Client();
         var before = await admin.GetInstanceAsync();
 
@@ -68,7 +69,7 @@ public sealed class ProxyBounceSettingsTests(StackFixture stack)
     [Fact]
     public async Task Reload_refuses_bounces_enabled_without_a_host_and_accepts_them_off()
     {
-        await using var proxy = await InProcessProxy.StartAsync(stack, new Dictionary<string, string>());
+        await using var proxy = await TestProxy.StartAsync(stack, new TestProxyOptions { Hosting = ProxyHosting.InProcess });
         using var admin = proxy.Client();
         await admin.ReloadBounceAsync();
 
@@ -82,7 +83,7 @@ public sealed class ProxyBounceSettingsTests(StackFixture stack)
     [Fact]
     public async Task Only_the_admin_token_reaches_the_instance_routes()
     {
-        await using var proxy = await InProcessProxy.StartAsync(stack, new Dictionary<string, string>());
+        await using var proxy = await TestProxy.StartAsync(stack, new TestProxyOptions { Hosting = ProxyHosting.InProcess });
         using var admin = proxy.Client();
         var tenantId = NewId("inst");
         using var created = await admin.PostAsJsonAsync("/tenant", new { id = tenantId }, Cancellation);

@@ -6,7 +6,7 @@ namespace MailStack.Tests.Proxy.Hosting;
 /// An empty database of its own on the stack's PostgreSQL server, for a proxy instance that must
 /// not share its queue with the stack's proxy; dropped on disposal.
 /// </summary>
-internal sealed class ScratchDatabase : IAsyncDisposable
+public sealed class ScratchDatabase : IAsyncDisposable
 {
     private readonly string _serverConnectionString;
     private readonly string _name;

@@ -63,8 +63,8 @@ public sealed class TestProxy : IAsyncDisposable
         var cancellation = TestContext.Current.CancellationToken;
         var stackDatabase = await stack.App.GetConnectionStringAsync("maildb", cancellation)
             ?? throw new InvalidOperationException("maildb has no connection string");
-        var ownDatabase = options.OwnDatabase ? await ScratchDatabase.CreateAsync(stack, cancellation) : null;
-        var connectionString = ownDatabase?.ConnectionString ?? stackDatabase;
+        var ownDatabase = options.Database is null && options.OwnDatabase ? await ScratchDatabase.CreateAsync(stack, cancellation) : null;
+        var connectionString = options.Database?.ConnectionString ?? ownDatabase?.ConnectionString ?? stackDatabase;
         var settings = new Dictionary<string, string>
         {
             ["ConnectionStrings:maildb"] = connectionString,

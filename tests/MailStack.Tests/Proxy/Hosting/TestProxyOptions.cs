@@ -15,6 +15,12 @@ public sealed record TestProxyOptions
     /// </summary>
     public bool OwnDatabase { get; init; } = true;
 
+    /// <summary>
+    /// A database the test created and keeps (instead of <see cref="OwnDatabase"/>): proxies started one
+    /// after another on one state, e.g. a restart that must resume where the last one stopped.
+    /// </summary>
+    public ScratchDatabase? Database { get; init; }
+
     /// <summary>Instances sharing the database (and the clock).</summary>
     public int Replicas { get; init; } = 1;
 
