@@ -9,8 +9,9 @@ start_bench_stack() {
   "$root/scripts/install-prereqs.sh" >/dev/null
   dotnet build "$root/src/MailStack.AppHost" -c Release -v quiet --nologo >/dev/null
   # The built AppHost itself (not `dotnet run`), so the id below is the AppHost's and SIGTERM stops the stack.
+  # Without `dotnet run` there is no launch profile: set what its "http" profile sets (no fault sinks), or
+  # the dashboard wants an HTTPS developer certificate (which a fresh machine lacks) and the AppHost aborts.
   # shellcheck disable=SC2086 # BENCH_APPHOST_ARGS is a list of arguments
-  # Without `dotnet run` there is no launch profile: its settings are given here (plain HTTP, no fault sinks).
   (cd "$root/src/MailStack.AppHost" && ASPNETCORE_URLS=http://localhost:15080 ASPNETCORE_ENVIRONMENT=Development \
     DOTNET_ENVIRONMENT=Development ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=http://localhost:19080 \
     ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL=http://localhost:20080 ASPIRE_ALLOW_UNSECURED_TRANSPORT=true \

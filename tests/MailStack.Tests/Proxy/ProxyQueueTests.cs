@@ -172,8 +172,9 @@ public sealed class ProxyQueueTests(StackFixture stack)
 
             using var sink = _proxy.Sink("sink-tenant1");
             var to = sink.NewAddress("run-now");
-            // Enqueueing wakes dispatch, so the message is not due yet then: due two seconds later.
-            var due = DateTimeOffset.UtcNow.AddSeconds(2);
+            // Enqueueing wakes dispatch, so the message must not be due yet then: due five seconds
+            // later, time enough for that claim even on a loaded machine (two seconds were not, at load 49).
+            var due = DateTimeOffset.UtcNow.AddSeconds(5);
             await admin.AddMessagesAsync(Message(tenantId, "later", to) with { DeferredTs = due.ToUnixTimeSeconds() });
             var quietUntil = due.AddSeconds(3) - DateTimeOffset.UtcNow;
             await Eventually.NeverAsync(async c => (await sink.SearchAsync(MailSinkClient.To(to), cancellationToken: c)).Count > 0, quietUntil, "a send before run-now");
