@@ -111,11 +111,12 @@ public sealed class ProxyBounceReceiverTests(StackFixture stack)
         // Told to delete what it processed: the report goes nowhere.
         await admin.UpdateInstanceAsync(new { bounce_delete_processed = true });
         await admin.ReloadBounceAsync();
-        await imap.AppendAsync(BounceReportBuilder.Hard($"{ids[2]}@example.test").WithTrackingId(ids[2]).Build(), "Bounces", Cancellation);
+        await using var current = await MailboxAsync(dovecot);
+        await current.AppendAsync(BounceReportBuilder.Hard($"{ids[2]}@example.test").WithTrackingId(ids[2]).Build(), "Bounces", Cancellation);
         await WaitForStatusAsync(admin, tenantId, ids[2], s => s == MessageStatus.Bounced);
-        await Eventually.GetAsync<object>(async c => (await imap.FindAsync(ids[2], "Bounces", c)).Count == 0 ? true : null, "the report to leave the folder");
-        Assert.Empty(await imap.FindAsync(ids[2], Processed, Cancellation));
-        Assert.Single(await imap.FindAsync(ids[1], Processed, Cancellation));
+        await Eventually.GetAsync<object>(async c => (await current.FindAsync(ids[2], "Bounces", c)).Count == 0 ? true : null, "the report to leave the folder");
+        Assert.Empty(await current.FindAsync(ids[2], Processed, Cancellation));
+        Assert.Single(await current.FindAsync(ids[1], Processed, Cancellation));
     }
 
     [Fact]
