@@ -87,12 +87,21 @@ public sealed class ProxyBounceReceiverTests(StackFixture stack)
         // Deleted and created again: a new UIDVALIDITY, and UIDs from 1 again (not above the last one handled).
         await folder.DeleteAsync(Cancellation);
         await root.CreateAsync("Bounces", isMessageFolder: true, Cancellation);
-        UniqueId? uid;
-        // A new session: this one's view of the folder is the deleted one's.
-        await using (var fresh = await MailboxAsync(dovecot))
+        // Through a new session (this one's view of the folder is the deleted one's); Dovecot may refuse
+        // an APPEND while it still tears the old folder down, so the append is tried until it lands.
+        var report = BounceReportBuilder.Hard($"{ids[1]}@example.test").WithTrackingId(ids[1]).Build();
+        var uid = (UniqueId?)await Eventually.GetAsync<object>(async c =>
         {
-            uid = await fresh.AppendAsync(BounceReportBuilder.Hard($"{ids[1]}@example.test").WithTrackingId(ids[1]).Build(), "Bounces", Cancellation);
-        }
+            await using var fresh = await MailboxAsync(dovecot);
+            try
+            {
+                return await fresh.AppendAsync(report, "Bounces", c) is { } appended ? appended : null;
+            }
+            catch (MailKit.Net.Imap.ImapCommandException)
+            {
+                return null;
+            }
+        }, "the report to be appended to the new folder");
 
         Assert.True(uid!.Value.Id <= before.BounceLastUid, $"UID {uid} should not be above the last one handled ({before.BounceLastUid})");
         await WaitForStatusAsync(admin, tenantId, ids[1], s => s == MessageStatus.Bounced);
@@ -103,11 +112,12 @@ public sealed class ProxyBounceReceiverTests(StackFixture stack)
         // Told to delete what it processed: the report goes nowhere.
         await admin.UpdateInstanceAsync(new { bounce_delete_processed = true });
         await admin.ReloadBounceAsync();
-        await imap.AppendAsync(BounceReportBuilder.Hard($"{ids[2]}@example.test").WithTrackingId(ids[2]).Build(), "Bounces", Cancellation);
+        await using var current = await MailboxAsync(dovecot);
+        await current.AppendAsync(BounceReportBuilder.Hard($"{ids[2]}@example.test").WithTrackingId(ids[2]).Build(), "Bounces", Cancellation);
         await WaitForStatusAsync(admin, tenantId, ids[2], s => s == MessageStatus.Bounced);
-        await Eventually.GetAsync<object>(async c => (await imap.FindAsync(ids[2], "Bounces", c)).Count == 0 ? true : null, "the report to leave the folder");
-        Assert.Empty(await imap.FindAsync(ids[2], Processed, Cancellation));
-        Assert.Single(await imap.FindAsync(ids[1], Processed, Cancellation));
+        await Eventually.GetAsync<object>(async c => (await current.FindAsync(ids[2], "Bounces", c)).Count == 0 ? true : null, "the report to leave the folder");
+        Assert.Empty(await current.FindAsync(ids[2], Processed, Cancellation));
+        Assert.Single(await current.FindAsync(ids[1], Processed, Cancellation));
     }
 
     [Fact]

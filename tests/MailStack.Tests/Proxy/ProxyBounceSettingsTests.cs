@@ -18,15 +18,28 @@ public sealed class ProxyBounceSettingsTests(StackFixture stack)
         var fresh = await admin.GetInstanceAsync();
         Assert.Equal(new InstanceRecord
         {
-            Ok = true, Id = 1, Name = "mail-proxy", BounceEnabled = false, BounceImapPort = 993, BounceImapFolder = "INBOX", BounceImapSsl = true,
-            BouncePollInterval = 60, BounceDeleteProcessed = false,
+            Ok = true,
+            Id = 1,
+            Name = "mail-proxy",
+            BounceEnabled = false,
+            BounceImapPort = 993,
+            BounceImapFolder = "INBOX",
+            BounceImapSsl = true,
+            BouncePollInterval = 60,
+            BounceDeleteProcessed = false,
         }, fresh with { Other = null });
         Assert.Equal(["created_at", "updated_at"], fresh.Other!.Keys.Order());
 
         await admin.UpdateInstanceAsync(new
         {
-            bounce_enabled = true, bounce_imap_host = "imap.example.test", bounce_imap_port = 143, bounce_imap_user = "bounces@example.test",
-            bounce_imap_password = "secret", bounce_imap_ssl = false, bounce_poll_interval = 30, bounce_return_path = "bounces@example.test",
+            bounce_enabled = true,
+            bounce_imap_host = "imap.example.test",
+            bounce_imap_port = 143,
+            bounce_imap_user = "bounces@example.test",
+            bounce_imap_password = "secret",
+            bounce_imap_ssl = false,
+            bounce_poll_interval = 30,
+            bounce_return_path = "bounces@example.test",
         });
         // As genro: null (or absent) keeps a value; an empty string clears a text one.
         await admin.UpdateInstanceAsync(new { name = "relay-1", bounce_imap_user = (string?)null, bounce_return_path = "" });
@@ -38,8 +51,14 @@ public sealed class ProxyBounceSettingsTests(StackFixture stack)
         var updated = await response.ReadAsync<InstanceRecord>();
         Assert.Equal(fresh with
         {
-            Name = "relay-1", BounceEnabled = true, BounceImapHost = "imap.example.test", BounceImapPort = 143, BounceImapUser = "bounces@example.test",
-            BounceImapSsl = false, BouncePollInterval = 30, Other = null,
+            Name = "relay-1",
+            BounceEnabled = true,
+            BounceImapHost = "imap.example.test",
+            BounceImapPort = 143,
+            BounceImapUser = "bounces@example.test",
+            BounceImapSsl = false,
+            BouncePollInterval = 30,
+            Other = null,
         }, updated with { Other = null });
     }
 
