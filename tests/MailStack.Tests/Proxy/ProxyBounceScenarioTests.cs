@@ -30,7 +30,10 @@ public sealed class ProxyBounceScenarioTests(StackFixture stack)
         var tenantId = NewId("csv");
         using var tenant = _proxy.Client(await _proxy.CreateTenantAsync(tenantId));
         var messageId = NewId(id);
-        var recipient = simulateBounce.Length == 0 ? to : $"{to[..to.IndexOf('@', StringComparison.Ordinal)]}-{Guid.NewGuid():N}@bounce-{simulateBounce}.example";
+        // The row's local part made unique (parallel tests, repeated runs); a simulated bounce goes to the bouncing domain.
+        var at = to.IndexOf('@', StringComparison.Ordinal);
+        var domain = simulateBounce.Length == 0 ? to[(at + 1)..] : $"bounce-{simulateBounce}.example";
+        var recipient = $"{to[..at]}-{Guid.NewGuid():N}@{domain}";
 
         await tenant.AddMessagesAsync(OutgoingMessage.For(tenantId, messageId, recipient, subject, body) with { From = from });
 
@@ -39,6 +42,27 @@ public sealed class ProxyBounceScenarioTests(StackFixture stack)
         var record = await WaitForStatusAsync(tenant, tenantId, messageId, s => s == expected || s is MessageStatus.Error or MessageStatus.Bounced);
         Assert.Equal(expected, record.Status);
         Assert.Equal(simulateBounce.Length == 0 ? null : simulateBounce, record.BounceType);
+        switch (expected)
+        {
+            case MessageStatus.Bounced:
+                // The sink's defaults: 5.1.1 user unknown, 4.2.2 mailbox full.
+                Assert.Equal(simulateBounce == "hard" ? "511" : "422", record.BounceCode);
+                break;
+            case MessageStatus.Sent:
+                // Delivered as the row wrote it, and no bounce follows.
+                using (var sink = _proxy.Sink("sink-tenant1"))
+                {
+                    var mail = await sink.WaitForMessageAsync(MailSinkClient.To(recipient), TimeSpan.FromSeconds(30), Cancellation);
+                    Assert.Equal((subject, MimeKit.MailboxAddress.Parse(from).Address), (mail.Subject, mail.From.Address));
+                    Assert.Contains(body, mail.Text, StringComparison.Ordinal);
+                }
+
+                await Eventually.NeverAsync(async c => (await tenant.FindMessageAsync(tenantId, messageId, c))!.Status != MessageStatus.Sent, TimeSpan.FromSeconds(3), $"{messageId} to leave sent");
+                break;
+            default:
+                Assert.False(string.IsNullOrEmpty(record.Error));
+                break;
+        }
     }
 
     /// <summary>One CSV line (RFC 4180: fields in double quotes may hold commas; "" is a quote).</summary>
