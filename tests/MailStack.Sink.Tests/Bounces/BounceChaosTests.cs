@@ -17,6 +17,7 @@ public sealed class BounceChaosTests
 
     private static string Unique(string domain) => $"x-{Guid.NewGuid():N}@{domain}";
 
+    // catalog: B08
     [Fact]
     public async Task Address_rule_bounce_hard_returns_a_failed_5_1_1_report_with_the_whole_message()
     {
