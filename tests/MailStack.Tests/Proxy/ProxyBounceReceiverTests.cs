@@ -18,7 +18,9 @@ public sealed class ProxyBounceReceiverTests(StackFixture stack)
 {
     private readonly ProxyApi _proxy = new(stack);
 
-    // catalog: B06, B07, B15
+    // catalog: B06
+    // catalog: B07
+    // catalog: B15
     [Fact]
     public async Task A_restart_resumes_after_the_last_report_and_the_receiver_survives_dovecot_restarting()
     {

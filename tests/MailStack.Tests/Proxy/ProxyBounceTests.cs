@@ -15,7 +15,12 @@ public sealed class ProxyBounceTests(StackFixture stack)
 {
     private readonly ProxyApi _proxy = new(stack);
 
-    // catalog: B02, B03, B15, B16, B17, B19
+    // catalog: B02
+    // catalog: B03
+    // catalog: B15
+    // catalog: B16
+    // catalog: B17
+    // catalog: B19
     [Theory]
     [InlineData("bounce-hard", "hard", "511", "user unknown")]
     [InlineData("bounce-soft", "soft", "422", "mailbox full")]
@@ -48,7 +53,10 @@ public sealed class ProxyBounceTests(StackFixture stack)
         Assert.Empty(await imap.FindAsync(to, "INBOX", Cancellation));
     }
 
-    // catalog: B04, B13, B14, B18
+    // catalog: B04
+    // catalog: B13
+    // catalog: B14
+    // catalog: B18
     [Fact]
     public async Task Several_reports_in_one_go_each_reach_their_own_message_by_envelope_id_tracking_header_or_message_id()
     {
