@@ -12,6 +12,23 @@ public static class BounceTestKit
     public const string Processed = "Processed";
     public const string Unrecognized = "Unrecognized";
 
+    /// <summary>Points the proxy behind <paramref name="admin"/> at an IMAP mailbox (PUT /instance, plain IMAP, 1 s polls) and restarts its receiver.</summary>
+    public static async Task ReadBouncesFromAsync(this HttpClient admin, string host, int port, string user, string password, string folder = "INBOX")
+    {
+        await admin.UpdateInstanceAsync(new
+        {
+            bounce_enabled = true,
+            bounce_imap_host = host,
+            bounce_imap_port = port,
+            bounce_imap_user = user,
+            bounce_imap_password = password,
+            bounce_imap_folder = folder,
+            bounce_imap_ssl = false,
+            bounce_poll_interval = 1,
+        });
+        await admin.ReloadBounceAsync();
+    }
+
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
     /// <summary>A connection to the stack's Dovecot, as the proxy's receiver and the sinks use it.</summary>

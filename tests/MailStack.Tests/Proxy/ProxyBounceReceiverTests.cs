@@ -155,18 +155,7 @@ public sealed class ProxyBounceReceiverTests(StackFixture stack)
         if (configure)
         {
             using var admin = proxy.Client(stack.AdminToken);
-            await admin.UpdateInstanceAsync(new
-            {
-                bounce_enabled = true,
-                bounce_imap_host = dovecot.Host,
-                bounce_imap_port = dovecot.Port,
-                bounce_imap_user = dovecot.User,
-                bounce_imap_password = dovecot.Password,
-                bounce_imap_folder = folder,
-                bounce_imap_ssl = false,
-                bounce_poll_interval = 1,
-            });
-            await admin.ReloadBounceAsync();
+            await admin.ReadBouncesFromAsync(dovecot.Host, dovecot.Port, dovecot.User, dovecot.Password, folder);
         }
 
         return proxy;

@@ -22,18 +22,7 @@ public sealed class ProxySinkImapBounceTests(StackFixture stack)
         var mailbox = $"bounces-{Guid.NewGuid():N}@mailstack.test";
         await using var proxy = await TestProxy.StartAsync(stack);
         using var admin = proxy.Client();
-        await admin.UpdateInstanceAsync(new
-        {
-            bounce_enabled = true,
-            bounce_imap_host = imapEndpoint.Host,
-            bounce_imap_port = imapEndpoint.Port,
-            bounce_imap_user = mailbox,
-            bounce_imap_password = "any",
-            bounce_imap_folder = "INBOX",
-            bounce_imap_ssl = false,
-            bounce_poll_interval = 1,
-        });
-        await admin.ReloadBounceAsync();
+        await admin.ReadBouncesFromAsync(imapEndpoint.Host, imapEndpoint.Port, mailbox, "any");
 
         var tenantId = NewId("sinkimap");
         var smtp = stack.App.GetEndpoint("sink-tenant1", "smtp");
