@@ -32,12 +32,23 @@ phase_done tests
 [ -f "$timings" ] && cat "$timings"
 echo "phases: $(IFS=,; echo "${phases[*]}" | sed 's/,/, /g')"
 
-# One plain closing line with the counts from the test reports.
+# The closing lines, from the test reports: every test that did not pass, with the start of its
+# message (a CI log keeps only its tail, where the live output has long scrolled past them), then
+# the counts.
 python3 - "$results" <<'PY'
 import glob, sys, xml.etree.ElementTree as ET
 passed = failed = skipped = 0
 for path in glob.glob(sys.argv[1] + "/**/*.trx", recursive=True):
-    counters = ET.parse(path).getroot().find(".//{*}Counters")
+    root = ET.parse(path).getroot()
+    for result in root.findall(".//{*}UnitTestResult"):
+        if result.get("outcome") in ("Passed", "NotExecuted"):
+            continue
+        message = result.findtext(".//{*}ErrorInfo/{*}Message") or ""
+        lines = message.strip().splitlines()[:6]
+        print(f"not passed ({result.get('outcome')}): {result.get('testName')}")
+        for line in lines:
+            print(f"    {line[:300]}")
+    counters = root.find(".//{*}Counters")
     if counters is None:
         continue
     passed += int(counters.get("passed", 0))
