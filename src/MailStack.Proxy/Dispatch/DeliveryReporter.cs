@@ -30,6 +30,7 @@ public sealed class DeliveryReporter(EventStore events, IHttpClientFactory httpF
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var wakes = signal.Listen();
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -44,7 +45,7 @@ public sealed class DeliveryReporter(EventStore events, IHttpClientFactory httpF
                     logger.LogError(ex, "Reporting round failed; retrying later");
                 }
 
-                await signal.WaitAsync(options.Value.SyncInterval < options.Value.PollInterval ? options.Value.SyncInterval : options.Value.PollInterval, stoppingToken);
+                await wakes.WaitAsync(options.Value.SyncInterval < options.Value.PollInterval ? options.Value.SyncInterval : options.Value.PollInterval, stoppingToken);
             }
         }
         finally

@@ -44,6 +44,7 @@ public sealed class Dispatcher(MessageQueue queue, AccountStore accounts, Tenant
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var stopping = stoppingToken.Register(() => _abortSends.CancelAfter(Options.ShutdownGrace));
+        var wakes = signal.Listen();
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -63,7 +64,7 @@ public sealed class Dispatcher(MessageQueue queue, AccountStore accounts, Tenant
             }
 
             var idleSince = time.GetTimestamp();
-            await signal.WaitAsync(Options.PollInterval, stoppingToken);
+            await wakes.WaitAsync(Options.PollInterval, stoppingToken);
             // Woken by every add-messages: while nothing is ready (a suspended tenant's backlog, say),
             // look again at most every MinClaimInterval instead of once per request.
             var rest = Options.MinClaimInterval - time.GetElapsedTime(idleSince);
