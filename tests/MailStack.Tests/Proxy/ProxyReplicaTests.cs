@@ -6,8 +6,10 @@ using static MailStack.Tests.Proxy.ProxyApi;
 namespace MailStack.Tests.Proxy;
 
 /// <summary>
-/// Two proxy processes on one database — the stack's proxy and one the test starts — draining one
-/// tenant's queue into a sink of the test's own, which counts every delivery.
+/// Two proxy processes on one database draining one tenant's queue into a sink of the test's own,
+/// which counts every delivery: two instances of the test's own on a database of their own where
+/// each one's share is counted (the stack's proxy is two replicas behind one address, busy with
+/// other tests' mail), or one the test stops or kills beside the stack's proxy, which finishes.
 /// </summary>
 public sealed partial class ProxyReplicaTests(StackFixture stack)
 {
@@ -19,26 +21,31 @@ public sealed partial class ProxyReplicaTests(StackFixture stack)
     public async Task Two_replicas_drain_a_queue_delivering_every_message_exactly_once()
     {
         await using var sink = await SinkTestKit.StartSinkAsync(Roomy);
-        await using var second = await TestProxy.StartAsync(stack, new TestProxyOptions { OwnDatabase = false });
+        await using var replicas = await TestProxy.StartAsync(stack, new TestProxyOptions { Replicas = 2 });
         var syncPath = $"/sync/replicas-{Guid.NewGuid():N}";
-        var (tenantId, key) = await QueueSuspendedAsync(sink, "replicas", syncPath);
+        var (tenantId, key) = await QueueSuspendedAsync(sink, "replicas", syncPath, replicas);
 
-        // Activating through the second instance wakes it at once; the stack's proxy joins at its next poll.
-        using (var viaSecond = second.Client(key))
+        // Activating through the second instance wakes it at once; the first joins at its next poll
+        // (every 0.5 s here), long before one instance could send 2,000 messages alone.
+        using (var viaSecond = replicas.Client(key, replica: 1))
         {
             await ActivateAsync(viaSecond, tenantId);
         }
 
-        await WaitUntilDrainedAsync(tenantId, key, TimeSpan.FromSeconds(90));
+        using (var tenant = replicas.Client(key))
+        {
+            await _proxy.WaitUntilSettledAsync(tenant, tenantId, TimeSpan.FromSeconds(90));
+        }
+
         var delivered = SubjectsAt(sink);
         Assert.Equal(Count, delivered.Count);
         Assert.Equal(Enumerable.Range(0, Count).Select(Subject).Order(StringComparer.Ordinal), delivered.Order(StringComparer.Ordinal));
 
         // Both replicas did a share, and their counts add up to one send per message.
-        using var first = _proxy.Client(null);
-        using var other = second.Client(null);
-        var (byFirst, bySecond) = (await SentByAsync(first, tenantId, Cancellation), await SentByAsync(other, tenantId, Cancellation));
-        Assert.True(byFirst > 0 && bySecond > 0, $"stack proxy sent {byFirst}, second instance {bySecond}");
+        using var first = replicas.Client(null, replica: 0);
+        using var second = replicas.Client(null, replica: 1);
+        var (byFirst, bySecond) = (await SentByAsync(first, tenantId, Cancellation), await SentByAsync(second, tenantId, Cancellation));
+        Assert.True(byFirst > 0 && bySecond > 0, $"first instance sent {byFirst}, second instance {bySecond}");
         Assert.Equal(Count, byFirst + bySecond);
 
         // Reported once each as well: one replica at a time reports to a tenant.
@@ -120,13 +127,17 @@ public sealed partial class ProxyReplicaTests(StackFixture stack)
 
     private static string Subject(int i) => $"m{i:D4}";
 
-    /// <summary>A tenant whose account is <paramref name="sink"/> (reporting to echo-tenant1 at <paramref name="syncPath"/>, if given), suspended, with <see cref="Count"/> messages queued.</summary>
-    private async Task<(string TenantId, string Key)> QueueSuspendedAsync(MailSink sink, string name, string? syncPath = null)
+    /// <summary>
+    /// A tenant whose account is <paramref name="sink"/> (reporting to echo-tenant1 at <paramref name="syncPath"/>, if given),
+    /// suspended, with <see cref="Count"/> messages queued — on <paramref name="proxy"/>'s database, else the stack's.
+    /// </summary>
+    private async Task<(string TenantId, string Key)> QueueSuspendedAsync(MailSink sink, string name, string? syncPath = null, TestProxy? proxy = null)
     {
         var tenantId = NewId(name);
         var reportsTo = syncPath is null ? null : _proxy.EchoUrl("echo-tenant1");
-        var key = await _proxy.CreateTenantAsync(tenantId, sink.Host, sink.SmtpPort, reportsTo, syncPath);
-        using var tenant = _proxy.Client(key);
+        using var admin = proxy?.Client();
+        var key = await _proxy.CreateTenantAsync(tenantId, sink.Host, sink.SmtpPort, reportsTo, syncPath, admin);
+        using var tenant = proxy?.Client(key) ?? _proxy.Client(key);
         await tenant.SuspendAsync(tenantId);
         foreach (var chunk in Enumerable.Range(0, Count).Chunk(1000))
         {
