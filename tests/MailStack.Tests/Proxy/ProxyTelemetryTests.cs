@@ -76,6 +76,25 @@ public sealed class ProxyTelemetryTests(StackFixture stack)
         Assert.Contains(metrics.Snapshot(), m => m.Name == "mailstack.proxy.messages.pending" && m.MeterName == "MailStack.Proxy");
     }
 
+    [Fact]
+    public async Task Starting_makes_no_trace_even_when_every_connection_is_a_new_one()
+    {
+        // Without pooling, every open is a CONNECT span: any start-up work outside a request or a
+        // round (the start-up probe's connection, say) would show as a trace of its own.
+        var spans = new RecordedItems<Activity>();
+        await using var database = await ScratchDatabase.CreateAsync(stack, Cancellation);
+        await using var proxy = await TestProxy.StartAsync(stack, new TestProxyOptions
+        {
+            Hosting = ProxyHosting.InProcess,
+            Database = database,
+            Settings = new Dictionary<string, string> { ["ConnectionStrings:maildb"] = $"{database.ConnectionString};Pooling=false" },
+            Services = services => services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(spans)),
+        });
+
+        await Eventually.NeverAsync(_ => Task.FromResult(spans.Snapshot().Any(span => span.Source.Name == "Npgsql" && DatabaseOf(span) == proxy.DatabaseName)),
+            IdleWindow, "a database span of a proxy that was only started");
+    }
+
     private static string? DatabaseOf(Activity span) => (span.GetTagItem("db.namespace") ?? span.GetTagItem("db.name")) as string;
 
     private static string? StatementOf(Activity span) => (span.GetTagItem("db.query.text") ?? span.GetTagItem("db.statement")) as string;
