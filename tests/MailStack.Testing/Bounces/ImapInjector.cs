@@ -79,7 +79,20 @@ public sealed class ImapInjector : IAsyncDisposable
         var found = new List<MimeMessage>();
         foreach (var uid in await target.SearchAsync(SearchQuery.MessageContains(text), cancellationToken))
         {
-            found.Add(await target.GetMessageAsync(uid, cancellationToken));
+            try
+            {
+                found.Add(await target.GetMessageAsync(uid, cancellationToken));
+            }
+            catch (Exception ex) when (ex is MessageNotFoundException or FormatException)
+            {
+                // Moved or deleted between SEARCH and FETCH (a bounce receiver at work; Dovecot then
+                // sends an empty body): not there any more, unless it still is.
+                await Client.NoOpAsync(cancellationToken);
+                if ((await target.SearchAsync(SearchQuery.Uids([uid]), cancellationToken)).Count > 0)
+                {
+                    throw;
+                }
+            }
         }
 
         return found;
