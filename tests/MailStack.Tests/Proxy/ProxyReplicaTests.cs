@@ -32,11 +32,7 @@ public sealed partial class ProxyReplicaTests(StackFixture stack)
             await ActivateAsync(viaSecond, tenantId);
         }
 
-        using (var tenant = replicas.Client(key))
-        {
-            await _proxy.WaitUntilSettledAsync(tenant, tenantId, TimeSpan.FromSeconds(90));
-        }
-
+        await WaitUntilDrainedAsync(tenantId, key, TimeSpan.FromSeconds(90), replicas);
         var delivered = SubjectsAt(sink);
         Assert.Equal(Count, delivered.Count);
         Assert.Equal(Enumerable.Range(0, Count).Select(Subject).Order(StringComparer.Ordinal), delivered.Order(StringComparer.Ordinal));
@@ -156,9 +152,10 @@ public sealed partial class ProxyReplicaTests(StackFixture stack)
         return (await ListMessagesAsync(tenant, tenantId, Cancellation, activeOnly: true)).Count;
     }
 
-    private async Task WaitUntilDrainedAsync(string tenantId, string key, TimeSpan timeout)
+    /// <summary>Waits until every message of the tenant is sent or error — on <paramref name="proxy"/>'s database, else the stack's.</summary>
+    private async Task WaitUntilDrainedAsync(string tenantId, string key, TimeSpan timeout, TestProxy? proxy = null)
     {
-        using var tenant = _proxy.Client(key);
+        using var tenant = proxy?.Client(key) ?? _proxy.Client(key);
         await _proxy.WaitUntilSettledAsync(tenant, tenantId, timeout);
     }
 
