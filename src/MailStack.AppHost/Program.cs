@@ -7,6 +7,7 @@ var mode = InfrastructureModeResolver.Resolve(builder);
 var runDirectory = builder.AddRunDirectory();
 builder.AddStartupProgress();
 builder.AddTraceSampling();
+builder.LaunchProjectsFromBuiltOutput();
 
 // Data
 var maildb = builder.AddMailDatabase(mode, runDirectory);

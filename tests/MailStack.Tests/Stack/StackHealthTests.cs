@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace MailStack.Tests.Stack;
 
 public sealed class StackHealthTests(StackFixture stack)
@@ -13,5 +15,24 @@ public sealed class StackHealthTests(StackFixture stack)
             Assert.Equal(KnownResourceStates.Running, state.Snapshot.State?.Text);
             Assert.Equal(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy, state.Snapshot.HealthStatus);
         }
+    }
+
+    [Theory]
+    [InlineData("sink-tenant1", "MailStack.Sink")]
+    [InlineData("echo-tenant1", "MailStack.EchoServer")]
+    [InlineData("proxy", "MailStack.Proxy")]
+    public async Task A_dotnet_resource_runs_as_its_built_executable_not_under_dotnet_run(string resource, string project)
+    {
+        // `dotnet run` costs 2–3 s of CPU per resource before the app starts (bench/README.md).
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var state = await stack.App.ResourceNotifications.WaitForResourceHealthyAsync(resource, timeout.Token);
+        string? Property(string name) => Convert.ToString(state.Snapshot.Properties.FirstOrDefault(p => p.Name == name)?.Value, CultureInfo.InvariantCulture);
+        var built = Path.GetFullPath(Path.Combine(AppHostProject.Path, "..", project, "bin", AppHostProject.Configuration, "net10.0", project));
+
+        Assert.Equal(built, Property("executable.path"));
+        var pid = Property("executable.pid");
+        Assert.False(string.IsNullOrEmpty(pid), $"{resource} has no process id");
+        // The process itself: a `dotnet run` would show the dotnet host here.
+        Assert.Equal(built, new FileInfo($"/proc/{pid}/exe").ResolveLinkTarget(returnFinalTarget: true)?.FullName);
     }
 }
