@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.Configuration;
 
 namespace MailStack.AppHost.Infrastructure;
@@ -17,8 +18,11 @@ internal static class BuiltOutputLaunch
 
     public static IDistributedApplicationBuilder LaunchProjectsFromBuiltOutput(this IDistributedApplicationBuilder builder)
     {
-        // An IDE's debug session launches projects itself, from its own launch configurations.
-        if (!builder.ExecutionContext.IsRunMode || builder.Configuration["DEBUG_SESSION_PORT"] is { Length: > 0 })
+        // An IDE's debug session launches projects itself, from its own launch configurations, and
+        // under `dotnet watch` Aspire starts each project through `dotnet watch`, which rebuilds on edits.
+        if (!builder.ExecutionContext.IsRunMode
+            || builder.Configuration["DEBUG_SESSION_PORT"] is { Length: > 0 }
+            || string.Equals(builder.Configuration["DOTNET_WATCH"], "true", StringComparison.OrdinalIgnoreCase))
         {
             return builder;
         }
@@ -42,6 +46,9 @@ internal static class BuiltOutputLaunch
                 {
                     // The working directory stays the project's, as under `dotnet run`: it is the content root.
                     project.Annotations.Add(new ExecutableAnnotation { Command = executable, WorkingDirectory = projectDirectory });
+                    // `dotnet run` told the app where the runtime is; a runtime outside the global
+                    // location (a per-user install) is found only through DOTNET_ROOT.
+                    project.Annotations.Add(new EnvironmentCallbackAnnotation(environment => environment.TryAdd("DOTNET_ROOT", DotnetRoot)));
                 }
             }
 
@@ -49,4 +56,10 @@ internal static class BuiltOutputLaunch
         });
         return builder;
     }
+
+    /// <summary>The root of the .NET install this AppHost runs on (…/shared/Microsoft.NETCore.App/&lt;version&gt;/ is three levels below it), unless DOTNET_ROOT says otherwise.</summary>
+    private static string DotnetRoot =>
+        Environment.GetEnvironmentVariable("DOTNET_ROOT") is { Length: > 0 } configured
+            ? configured
+            : Path.GetFullPath(Path.Combine(RuntimeEnvironment.GetRuntimeDirectory(), "..", "..", ".."));
 }

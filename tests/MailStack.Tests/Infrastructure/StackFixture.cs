@@ -153,9 +153,9 @@ public sealed class StackFixture : IAsyncLifetime
     /// <summary>
     /// Ends every resource's process tree at once, before the orchestrator is asked to stop. A test
     /// stack holds nothing worth a graceful stop (its state folder is deleted right after), and
-    /// DCP's own stop takes 13 s or more: it sends SIGTERM one resource after another and waits 6 s
-    /// before a SIGKILL for each <c>dotnet run</c> that does not exit in time, and PostgreSQL's
-    /// smart shutdown waits for the proxy's pooled connections. Graceful stops are tested where they
+    /// DCP's own stop took 13 s or more: it sends SIGTERM one resource after another and waits 6 s
+    /// before a SIGKILL for each process that does not exit in time, and PostgreSQL's smart shutdown
+    /// waits for the proxy's pooled connections. Graceful stops are tested where they
     /// matter (a proxy replica stopped with SIGTERM, the sink's disposal).
     /// </summary>
     private static async Task EndResourceProcessesAsync(DistributedApplication app)

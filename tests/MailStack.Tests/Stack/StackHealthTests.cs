@@ -30,6 +30,8 @@ public sealed class StackHealthTests(StackFixture stack)
         var built = Path.GetFullPath(Path.Combine(AppHostProject.Path, "..", project, "bin", AppHostProject.Configuration, "net10.0", project));
 
         Assert.Equal(built, Property("executable.path"));
+        // The project's folder, as under `dotnet run`: the content root the app reads its files from.
+        Assert.Equal(Path.GetFullPath(Path.Combine(AppHostProject.Path, "..", project)), Property("executable.workDir"));
         var pid = Property("executable.pid");
         Assert.False(string.IsNullOrEmpty(pid), $"{resource} has no process id");
         // The process itself: a `dotnet run` would show the dotnet host here.
