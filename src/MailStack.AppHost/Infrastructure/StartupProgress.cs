@@ -12,13 +12,13 @@ namespace MailStack.AppHost.Infrastructure;
 internal sealed class StartupProgress(
     DistributedApplicationModel model,
     ResourceNotificationService notifications,
-    ILogger<StartupProgress> logger) : BackgroundService
+    ILogger<StartupProgress> logger,
+    Stopwatch stopwatch) : BackgroundService
 {
     public const string ReadyMessage = "Stack ready";
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var stopwatch = Stopwatch.StartNew();
         var watched = model.Resources.Where(r => r.Annotations.OfType<HealthCheckAnnotation>().Any()).ToList();
         try
         {
@@ -46,7 +46,10 @@ internal static class StartupProgressBuilderExtensions
     {
         if (builder.ExecutionContext.IsRunMode)
         {
-            builder.Services.AddHostedService<StartupProgress>();
+            // Timed from the AppHost's start: this service starts only once Aspire has started the
+            // resources, by when the infrastructure is healthy already ("after 0.0 s" said nothing).
+            var sinceStart = Stopwatch.StartNew();
+            builder.Services.AddHostedService(services => ActivatorUtilities.CreateInstance<StartupProgress>(services, sinceStart));
         }
 
         return builder;
