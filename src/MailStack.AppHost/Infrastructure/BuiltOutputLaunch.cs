@@ -58,7 +58,7 @@ internal static class BuiltOutputLaunch
     }
 
     /// <summary>The root of the .NET install this AppHost runs on (…/shared/Microsoft.NETCore.App/&lt;version&gt;/ is three levels below it), unless DOTNET_ROOT says otherwise.</summary>
-    private static string DotnetRoot =>
+    private static readonly string DotnetRoot =
         Environment.GetEnvironmentVariable("DOTNET_ROOT") is { Length: > 0 } configured
             ? configured
             : Path.GetFullPath(Path.Combine(RuntimeEnvironment.GetRuntimeDirectory(), "..", "..", ".."));

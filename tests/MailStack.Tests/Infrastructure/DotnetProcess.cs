@@ -13,6 +13,10 @@ public static class AppHostProject
 #else
     public const string Configuration = "Release";
 #endif
+
+    /// <summary>The folder a project of the repository (e.g. <c>MailStack.Proxy</c>) was built to, beside this test assembly's build.</summary>
+    public static string OutputDirectory(string project) =>
+        System.IO.Path.GetFullPath(System.IO.Path.Combine(Path, "..", project, "bin", Configuration, "net10.0"));
 }
 
 /// <summary>Runs the dotnet CLI as a child process, bounded in time, capturing its output.</summary>

@@ -133,7 +133,7 @@ public sealed partial class ProxyReplicaTests(StackFixture stack)
         var reportsTo = syncPath is null ? null : _proxy.EchoUrl("echo-tenant1");
         using var admin = proxy?.Client();
         var key = await _proxy.CreateTenantAsync(tenantId, sink.Host, sink.SmtpPort, reportsTo, syncPath, admin);
-        using var tenant = proxy?.Client(key) ?? _proxy.Client(key);
+        using var tenant = TenantClient(key, proxy);
         await tenant.SuspendAsync(tenantId);
         foreach (var chunk in Enumerable.Range(0, Count).Chunk(1000))
         {
@@ -152,10 +152,13 @@ public sealed partial class ProxyReplicaTests(StackFixture stack)
         return (await ListMessagesAsync(tenant, tenantId, Cancellation, activeOnly: true)).Count;
     }
 
+    /// <summary>A client with the tenant's key, to <paramref name="proxy"/> if given, else to the stack's proxy.</summary>
+    private HttpClient TenantClient(string key, TestProxy? proxy) => proxy?.Client(key) ?? _proxy.Client(key);
+
     /// <summary>Waits until every message of the tenant is sent or error — on <paramref name="proxy"/>'s database, else the stack's.</summary>
     private async Task WaitUntilDrainedAsync(string tenantId, string key, TimeSpan timeout, TestProxy? proxy = null)
     {
-        using var tenant = proxy?.Client(key) ?? _proxy.Client(key);
+        using var tenant = TenantClient(key, proxy);
         await _proxy.WaitUntilSettledAsync(tenant, tenantId, timeout);
     }
 

@@ -27,7 +27,7 @@ public sealed class StackHealthTests(StackFixture stack)
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         var state = await stack.App.ResourceNotifications.WaitForResourceHealthyAsync(resource, timeout.Token);
         string? Property(string name) => Convert.ToString(state.Snapshot.Properties.FirstOrDefault(p => p.Name == name)?.Value, CultureInfo.InvariantCulture);
-        var built = Path.GetFullPath(Path.Combine(AppHostProject.Path, "..", project, "bin", AppHostProject.Configuration, "net10.0", project));
+        var built = Path.Combine(AppHostProject.OutputDirectory(project), project);
 
         Assert.Equal(built, Property("executable.path"));
         // The project's folder, as under `dotnet run`: the content root the app reads its files from.

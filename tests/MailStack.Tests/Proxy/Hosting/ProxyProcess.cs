@@ -33,7 +33,7 @@ internal sealed class ProxyProcess : IProxyReplica
     /// <param name="settings">The whole configuration by key, passed as environment variables.</param>
     public static async Task<ProxyProcess> StartAsync(IReadOnlyDictionary<string, string> settings)
     {
-        var assembly = Path.GetFullPath(Path.Combine(AppHostProject.Path, "..", "MailStack.Proxy", "bin", AppHostProject.Configuration, "net10.0", "MailStack.Proxy.dll"));
+        var assembly = Path.Combine(AppHostProject.OutputDirectory("MailStack.Proxy"), "MailStack.Proxy.dll");
         var baseAddress = new Uri($"http://127.0.0.1:{FreePort()}");
         var start = new ProcessStartInfo("dotnet")
         {
