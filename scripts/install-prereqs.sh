@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the local (no-container) stack needs and a fresh machine lacks:
 #   dovecot-imapd (IMAP server for the bounce mailbox), postfix (only for smtp-source in bench/),
-#   PostgreSQL server binaries, chromium (the browser the sink's UI tests drive through Playwright),
-#   and the npm S3 server s3rver into tools/s3rver.
+#   PostgreSQL server binaries, chromium-headless-shell (the browser the sink's UI tests drive
+#   through Playwright), and the npm S3 server s3rver into tools/s3rver.
 # Idempotent: prints what it does, skips what is already there.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -10,7 +10,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 need_apt=()
 [ -n "$(ls -d /usr/lib/postgresql/*/bin/postgres 2>/dev/null)" ] || need_apt+=(postgresql)
 command -v dovecot >/dev/null 2>&1 || [ -x /usr/sbin/dovecot ] || need_apt+=(dovecot-imapd)
-[ -x /usr/bin/chromium ] || need_apt+=(chromium)
+[ -x /usr/bin/chromium-headless-shell ] || need_apt+=(chromium-headless-shell)
 if [ "${MAILSTACK_BENCH_TOOLS:-0}" = 1 ]; then
   [ -x /usr/sbin/smtp-source ] || need_apt+=(postfix)
 fi
