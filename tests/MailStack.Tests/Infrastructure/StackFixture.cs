@@ -105,6 +105,7 @@ public sealed class StackFixture : IAsyncLifetime
             .AddFilter("Aspire.Hosting", LogLevel.Warning));
         // A dependency that exits fails its dependants at once instead of leaving them waiting.
         builder.Services.Configure<ResourceNotificationServiceOptions>(options => options.DefaultWaitBehavior = WaitBehavior.StopOnResourceUnavailable);
+        ExportNoTelemetry(builder);
         configure?.Invoke(builder);
 
         var app = await builder.BuildAsync(timeout.Token);
@@ -128,6 +129,20 @@ public sealed class StackFixture : IAsyncLifetime
             var report = Describe(app, logs);
             await StopAsync(app, logs);
             throw new InvalidOperationException($"the stack failed to start: {ex.Message}\n{report}", ex);
+        }
+    }
+
+    /// <summary>
+    /// A test stack has no dashboard, yet Aspire still points every service's OTLP exporter at its
+    /// default endpoint (localhost:4317), where nothing listens: each service collected and tried to
+    /// send its metrics, traces and logs every second, retrying, for the whole run. Tests read
+    /// telemetry from in-process exporters (ProxyTelemetryTests) or /metrics, so the services export none.
+    /// </summary>
+    private static void ExportNoTelemetry(IDistributedApplicationTestingBuilder builder)
+    {
+        foreach (var resource in builder.Resources.OfType<IResourceWithEnvironment>().Where(r => r.Annotations.OfType<OtlpExporterAnnotation>().Any()))
+        {
+            builder.CreateResourceBuilder(resource).WithEnvironment(context => context.EnvironmentVariables.Remove("OTEL_EXPORTER_OTLP_ENDPOINT"));
         }
     }
 
