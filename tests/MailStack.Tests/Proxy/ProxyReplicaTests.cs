@@ -6,10 +6,10 @@ using static MailStack.Tests.Proxy.ProxyApi;
 namespace MailStack.Tests.Proxy;
 
 /// <summary>
-/// Two proxy processes on one database draining one tenant's queue into a sink of the test's own,
-/// which counts every delivery: two instances of the test's own on a database of their own where
-/// each one's share is counted (the stack's proxy is two replicas behind one address, busy with
-/// other tests' mail), or one the test stops or kills beside the stack's proxy, which finishes.
+/// Two proxy processes on a database of their own draining one tenant's queue into a sink of the
+/// test's own, which counts every delivery: each one's share is counted, or the test stops or kills
+/// one and the other finishes. Never beside the stack's proxy: a replica on the stack's database
+/// would send other tests' mail too, and a killed one would send some of it twice.
 /// </summary>
 public sealed partial class ProxyReplicaTests(StackFixture stack)
 {
@@ -23,7 +23,7 @@ public sealed partial class ProxyReplicaTests(StackFixture stack)
         await using var sink = await SinkTestKit.StartSinkAsync(Roomy);
         await using var replicas = await TestProxy.StartAsync(stack, new TestProxyOptions { Replicas = 2 });
         var syncPath = $"/sync/replicas-{Guid.NewGuid():N}";
-        var (tenantId, key) = await QueueSuspendedAsync(sink, "replicas", syncPath, replicas);
+        var (tenantId, key) = await QueueSuspendedAsync(replicas, sink, "replicas", syncPath);
 
         // Activating through the second instance wakes it at once; the first joins at its next poll
         // (every 0.5 s here), long before one instance could send 2,000 messages alone.
@@ -32,7 +32,7 @@ public sealed partial class ProxyReplicaTests(StackFixture stack)
             await ActivateAsync(viaSecond, tenantId);
         }
 
-        await WaitUntilDrainedAsync(tenantId, key, TimeSpan.FromSeconds(90), replicas);
+        await WaitUntilDrainedAsync(replicas, tenantId, key, TimeSpan.FromSeconds(90));
         var delivered = SubjectsAt(sink);
         Assert.Equal(Count, delivered.Count);
         Assert.Equal(Enumerable.Range(0, Count).Select(Subject).Order(StringComparer.Ordinal), delivered.Order(StringComparer.Ordinal));
@@ -60,19 +60,19 @@ public sealed partial class ProxyReplicaTests(StackFixture stack)
     {
         await using var sink = await SinkTestKit.StartSinkAsync(Roomy);
         // A short lease: the killed instance's claims go back to the queue 3 s after it stops renewing them.
-        await using var doomed = await TestProxy.StartAsync(stack, new TestProxyOptions
+        await using var replicas = await TestProxy.StartAsync(stack, new TestProxyOptions
         {
-            OwnDatabase = false,
+            Replicas = 2,
             Settings = new Dictionary<string, string> { ["Proxy:Dispatch:ClaimLease"] = "00:00:03" },
         });
-        var (tenantId, key) = await DrainingThroughAsync(doomed, sink, "kill");
-        await doomed.KillAsync();
-        var unfinished = await CountUnfinishedAsync(tenantId, key);
+        var (tenantId, key) = await DrainingThroughSecondAsync(replicas, sink, "kill");
+        await replicas.KillAsync(replica: 1);
+        var unfinished = await CountUnfinishedAsync(replicas, tenantId, key);
         Assert.True(unfinished > 0, "the queue was already drained when the instance was killed; the test proves nothing");
 
-        // The stack's proxy finishes the queue, including what the dead instance had claimed.
-        await WaitUntilDrainedAsync(tenantId, key, TimeSpan.FromSeconds(120));
-        using var tenant = _proxy.Client(key);
+        // The first instance finishes the queue, including what the dead one had claimed.
+        await WaitUntilDrainedAsync(replicas, tenantId, key, TimeSpan.FromSeconds(120));
+        using var tenant = replicas.Client(key);
         Assert.Empty((await tenant.ListMessagesAsync(tenantId, "status=error", Cancellation)).Messages);
         var delivered = SubjectsAt(sink);
         Assert.Equal(Enumerable.Range(0, Count).Select(Subject).Order(StringComparer.Ordinal), delivered.Distinct().Order(StringComparer.Ordinal));
@@ -80,7 +80,7 @@ public sealed partial class ProxyReplicaTests(StackFixture stack)
         // most one unrecorded outcome batch per connection.
         var duplicates = delivered.Count - Count;
         Assert.InRange(duplicates, 0, 8 * 20);
-        TestContext.Current.SendDiagnosticMessage($"killed with {unfinished} (at most one page) unfinished; {duplicates} sent twice");
+        TestContext.Current.SendDiagnosticMessage($"killed with {unfinished} unfinished; {duplicates} sent twice");
     }
 
     [Fact]
@@ -88,32 +88,32 @@ public sealed partial class ProxyReplicaTests(StackFixture stack)
     {
         await using var sink = await SinkTestKit.StartSinkAsync(Roomy);
         // The default five-minute lease: the queue can only finish in time if the stopping instance hands its claims back.
-        await using var stopping = await TestProxy.StartAsync(stack, new TestProxyOptions { OwnDatabase = false });
-        var (tenantId, key) = await DrainingThroughAsync(stopping, sink, "stop");
-        Assert.Equal(0, await stopping.StopAsync());
-        var unfinished = await CountUnfinishedAsync(tenantId, key);
+        await using var replicas = await TestProxy.StartAsync(stack, new TestProxyOptions { Replicas = 2 });
+        var (tenantId, key) = await DrainingThroughSecondAsync(replicas, sink, "stop");
+        Assert.Equal(0, await replicas.StopAsync(replica: 1));
+        var unfinished = await CountUnfinishedAsync(replicas, tenantId, key);
         Assert.True(unfinished > 0, "the queue was already drained when the instance stopped; the test proves nothing");
 
-        await WaitUntilDrainedAsync(tenantId, key, TimeSpan.FromSeconds(60));
+        await WaitUntilDrainedAsync(replicas, tenantId, key, TimeSpan.FromSeconds(60));
         var delivered = SubjectsAt(sink);
         Assert.Equal(Enumerable.Range(0, Count).Select(Subject).Order(StringComparer.Ordinal), delivered.Order(StringComparer.Ordinal));
     }
 
     /// <summary>
     /// Queues <see cref="Count"/> messages for a new tenant on <paramref name="sink"/>, slowed so the
-    /// drain lasts long enough to interrupt, starts it through <paramref name="instance"/> and returns
-    /// once that instance has sent 100 of them.
+    /// drain lasts long enough to interrupt, starts it through the second of <paramref name="replicas"/>
+    /// (the first joins at its next poll) and returns once the second has sent 100 of them.
     /// </summary>
-    private async Task<(string TenantId, string Key)> DrainingThroughAsync(TestProxy instance, MailSink sink, string name)
+    private async Task<(string TenantId, string Key)> DrainingThroughSecondAsync(TestProxy replicas, MailSink sink, string name)
     {
         sink.Chaos.Apply(new ChaosSettings { Rules = [new ChaosRule { Stage = ChaosStage.DataEnd, Action = ChaosAction.Delay, DelayMilliseconds = 10 }] });
-        var (tenantId, key) = await QueueSuspendedAsync(sink, name);
-        using (var viaInstance = instance.Client(key))
+        var (tenantId, key) = await QueueSuspendedAsync(replicas, sink, name);
+        using (var viaSecond = replicas.Client(key, replica: 1))
         {
-            await ActivateAsync(viaInstance, tenantId);
+            await ActivateAsync(viaSecond, tenantId);
         }
 
-        using var metrics = instance.Client(null);
+        using var metrics = replicas.Client(null, replica: 1);
         await Eventually.GetAsync<object>(async c => await SentByAsync(metrics, tenantId, c) >= 100 ? (object)true : null,
             "the second instance to have sent 100 messages", TimeSpan.FromSeconds(60));
         return (tenantId, key);
@@ -125,15 +125,15 @@ public sealed partial class ProxyReplicaTests(StackFixture stack)
 
     /// <summary>
     /// A tenant whose account is <paramref name="sink"/> (reporting to echo-tenant1 at <paramref name="syncPath"/>, if given),
-    /// suspended, with <see cref="Count"/> messages queued — on <paramref name="proxy"/>'s database, else the stack's.
+    /// suspended, with <see cref="Count"/> messages queued on <paramref name="proxy"/>'s database.
     /// </summary>
-    private async Task<(string TenantId, string Key)> QueueSuspendedAsync(MailSink sink, string name, string? syncPath = null, TestProxy? proxy = null)
+    private async Task<(string TenantId, string Key)> QueueSuspendedAsync(TestProxy proxy, MailSink sink, string name, string? syncPath = null)
     {
         var tenantId = NewId(name);
         var reportsTo = syncPath is null ? null : _proxy.EchoUrl("echo-tenant1");
-        using var admin = proxy?.Client();
+        using var admin = proxy.Client();
         var key = await _proxy.CreateTenantAsync(tenantId, sink.Host, sink.SmtpPort, reportsTo, syncPath, admin);
-        using var tenant = TenantClient(key, proxy);
+        using var tenant = proxy.Client(key);
         await tenant.SuspendAsync(tenantId);
         foreach (var chunk in Enumerable.Range(0, Count).Chunk(1000))
         {
@@ -146,19 +146,17 @@ public sealed partial class ProxyReplicaTests(StackFixture stack)
 
     private static Task ActivateAsync(HttpClient tenant, string tenantId) => tenant.ActivateAsync(tenantId);
 
-    private async Task<int> CountUnfinishedAsync(string tenantId, string key)
+    /// <summary>The tenant's messages not yet sent or failed, read through the first of <paramref name="replicas"/>.</summary>
+    private static async Task<int> CountUnfinishedAsync(TestProxy replicas, string tenantId, string key)
     {
-        using var tenant = _proxy.Client(key);
+        using var tenant = replicas.Client(key);
         return (await ListMessagesAsync(tenant, tenantId, Cancellation, activeOnly: true)).Count;
     }
 
-    /// <summary>A client with the tenant's key, to <paramref name="proxy"/> if given, else to the stack's proxy.</summary>
-    private HttpClient TenantClient(string key, TestProxy? proxy) => proxy?.Client(key) ?? _proxy.Client(key);
-
-    /// <summary>Waits until every message of the tenant is sent or error — on <paramref name="proxy"/>'s database, else the stack's.</summary>
-    private async Task WaitUntilDrainedAsync(string tenantId, string key, TimeSpan timeout, TestProxy? proxy = null)
+    /// <summary>Waits until every message of the tenant is sent or error, read through the first instance of <paramref name="proxy"/>.</summary>
+    private async Task WaitUntilDrainedAsync(TestProxy proxy, string tenantId, string key, TimeSpan timeout)
     {
-        using var tenant = TenantClient(key, proxy);
+        using var tenant = proxy.Client(key);
         await _proxy.WaitUntilSettledAsync(tenant, tenantId, timeout);
     }
 

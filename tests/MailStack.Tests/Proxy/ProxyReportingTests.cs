@@ -123,21 +123,22 @@ public sealed class ProxyReportingTests(StackFixture stack)
     [Fact]
     public async Task Next_sync_after_holds_heartbeats_but_not_events_and_run_now_lifts_it()
     {
-        // A replica with a one-second sync interval, so heartbeats (and their absence) show quickly.
+        // A proxy with a one-second sync interval, so heartbeats (and their absence) show quickly; on a
+        // database of its own, so it neither sends nor reports for other tests' tenants.
         await using var fast = await TestProxy.StartAsync(stack, new TestProxyOptions
         {
-            OwnDatabase = false,
             Settings = new Dictionary<string, string> { ["Proxy:Dispatch:SyncInterval"] = "00:00:01" },
         });
         var tenantId = NewId("dnd");
         var path = $"/sync/{tenantId}";
         await SetReplyAsync(path, new { ok = true });
-        using var tenant = _proxy.Client(await _proxy.CreateTenantAsync(tenantId, syncPath: path));
+        using var admin = fast.Client();
+        using var tenant = fast.Client(await _proxy.CreateTenantAsync(tenantId, syncPath: path, admin: admin));
         await Eventually.GetAsync(async _ => (await ReportsAtAsync(path)).Count >= 3 ? "" : null, "heartbeats every second", TimeSpan.FromSeconds(20));
 
         var until = DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds();
         await SetReplyAsync(path, new { ok = true, next_sync_after = until });
-        await Eventually.GetAsync(async c => await NextSyncAfterAsync(tenantId, c) == until ? "" : null, "the tenant's do-not-disturb to be stored");
+        await Eventually.GetAsync(async c => await NextSyncAfterAsync(fast, tenantId, c) == until ? "" : null, "the tenant's do-not-disturb to be stored");
         var quietFrom = (await ReportsAtAsync(path)).Count;
         await Eventually.NeverAsync(async _ => (await ReportsAtAsync(path)).Count > quietFrom, TimeSpan.FromSeconds(3), "a heartbeat during do-not-disturb");
 
@@ -154,7 +155,7 @@ public sealed class ProxyReportingTests(StackFixture stack)
 
         await Eventually.GetAsync(async _ => (await ReportsAtAsync(path)).Skip(before).Count(r => r.Count == 0) >= 2 ? "" : null,
             "heartbeats again after run-now", TimeSpan.FromSeconds(20));
-        Assert.Null(await NextSyncAfterAsync(tenantId, Cancellation));
+        Assert.Null(await NextSyncAfterAsync(fast, tenantId, Cancellation));
     }
 
     private async Task SetReplyAsync(string path, object body, int? times = null)
@@ -191,11 +192,10 @@ public sealed class ProxyReportingTests(StackFixture stack)
         Assert.EndsWith("(SMTP 550)", error.Error, StringComparison.Ordinal);
     }
 
-    private async Task<long?> NextSyncAfterAsync(string tenantId, CancellationToken cancellationToken)
+    private static async Task<long?> NextSyncAfterAsync(TestProxy proxy, string tenantId, CancellationToken cancellationToken)
     {
-        await using var db = new Npgsql.NpgsqlConnection(await stack.App.GetConnectionStringAsync("maildb", cancellationToken));
-        await db.OpenAsync(cancellationToken);
-        await using var query = new Npgsql.NpgsqlCommand("SELECT next_sync_after FROM tenants WHERE id = $1", db) { Parameters = { new() { Value = tenantId } } };
+        await using var query = proxy.Database.CreateCommand("SELECT next_sync_after FROM tenants WHERE id = $1");
+        query.Parameters.Add(new() { Value = tenantId });
         return await query.ExecuteScalarAsync(cancellationToken) is long value ? value : null;
     }
 }

@@ -6,7 +6,7 @@ namespace MailStack.Tests.Proxy.Hosting;
 /// <summary>
 /// The one way a test starts a proxy of its own next to the stack's: a process it may stop or kill,
 /// or the same composition in the test process (a fake clock, extra services); on a database of its
-/// own or, as a replica, on the stack's; one instance or several sharing database and clock. Every
+/// own, never the stack's; one instance or several sharing database and clock. Every
 /// instance gets the stack's test settings (<see cref="StackFixture.DispatchSettings"/>) and admin
 /// token; disposal stops them and drops a database of its own.
 /// </summary>
@@ -61,10 +61,8 @@ public sealed class TestProxy : IAsyncDisposable
         }
 
         var cancellation = TestContext.Current.CancellationToken;
-        var stackDatabase = await stack.App.GetConnectionStringAsync("maildb", cancellation)
-            ?? throw new InvalidOperationException("maildb has no connection string");
-        var ownDatabase = options.Database is null && options.OwnDatabase ? await ScratchDatabase.CreateAsync(stack, cancellation) : null;
-        var connectionString = options.Database?.ConnectionString ?? ownDatabase?.ConnectionString ?? stackDatabase;
+        var ownDatabase = options.Database is null ? await ScratchDatabase.CreateAsync(stack, cancellation) : null;
+        var connectionString = (options.Database ?? ownDatabase!).ConnectionString;
         var settings = new Dictionary<string, string>
         {
             ["ConnectionStrings:maildb"] = connectionString,

@@ -9,15 +9,10 @@ public sealed record TestProxyOptions
     public ProxyHosting Hosting { get; init; } = ProxyHosting.Process;
 
     /// <summary>
-    /// True (default): a database of its own on the stack's PostgreSQL, so nothing else claims its
-    /// messages and its counters and timing are the test's alone. False: the stack's <c>maildb</c>, a
-    /// replica next to the stack's proxy.
-    /// </summary>
-    public bool OwnDatabase { get; init; } = true;
-
-    /// <summary>
-    /// A database the test created and keeps (instead of <see cref="OwnDatabase"/>): proxies started one
-    /// after another on one state, e.g. a restart that must resume where the last one stopped.
+    /// A database the test created and keeps: proxies started one after another on one state, e.g. a
+    /// restart that must resume where the last one stopped. Null (default): a database of the proxy's
+    /// own on the stack's PostgreSQL, dropped with it. Never the stack's <c>maildb</c>: a proxy there
+    /// would claim, send and report other tests' mail, so their counters and timing would not be theirs.
     /// </summary>
     public ScratchDatabase? Database { get; init; }
 
