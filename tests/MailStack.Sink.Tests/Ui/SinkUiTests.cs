@@ -6,7 +6,7 @@ using static Microsoft.Playwright.Assertions;
 
 namespace MailStack.Sink.Tests.Ui;
 
-/// <summary>The web UI at <c>/</c> in a real browser (Debian chromium through Playwright), against in-process sinks.</summary>
+/// <summary>The web UI at <c>/</c> in a real browser (Debian's chromium-headless-shell through Playwright), against in-process sinks.</summary>
 public sealed class SinkUiTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
     /// <summary>A 2×2 red PNG, to check that inline images really render (natural size &gt; 0).</summary>

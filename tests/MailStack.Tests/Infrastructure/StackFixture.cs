@@ -105,8 +105,8 @@ public sealed class StackFixture : IAsyncLifetime
             .AddFilter("Aspire.Hosting", LogLevel.Warning));
         // A dependency that exits fails its dependants at once instead of leaving them waiting.
         builder.Services.Configure<ResourceNotificationServiceOptions>(options => options.DefaultWaitBehavior = WaitBehavior.StopOnResourceUnavailable);
-        ExportNoTelemetry(builder);
         configure?.Invoke(builder);
+        ExportNoTelemetry(builder);
 
         var app = await builder.BuildAsync(timeout.Token);
         ResourceLogs? logs = null;

@@ -78,14 +78,18 @@ public sealed class ProxyApi(StackFixture stack)
         (await tenant.ListMessagesAsync(tenantId, $"active_only={(activeOnly ? "true" : "false")}&limit=1000", cancellationToken)).Messages;
 
     /// <summary>Waits until none of the tenant's messages is pending, deferred or sending (each ended sent or error).</summary>
-    public async Task WaitUntilSettledAsync(HttpClient tenant, string tenantId, TimeSpan timeout)
+    /// <param name="proxy">The test's own proxy doing the sending, whose output a timeout shows; else the stack's.</param>
+    public async Task WaitUntilSettledAsync(HttpClient tenant, string tenantId, TimeSpan timeout, TestProxy? proxy = null)
     {
         IReadOnlyList<MessageRecord> open = [];
         await Eventually.GetAsync<object>(async c => (open = await ListMessagesAsync(tenant, tenantId, c, activeOnly: true)).Count == 0 ? true : null,
             "every message to be sent or error", timeout,
             () => $"{open.Count}{(open.Count == 1000 ? "+" : "")} still open, e.g. {string.Join(", ", open.Take(2))}; proxy errors: "
-                + string.Join("\n", stack.Logs.Of("proxy").Where(l => l.Contains("fail", StringComparison.OrdinalIgnoreCase) || l.Contains("exception", StringComparison.OrdinalIgnoreCase)).TakeLast(20)));
+                + string.Join("\n", ProxyLines(proxy).Where(l => l.Contains("fail", StringComparison.OrdinalIgnoreCase) || l.Contains("exception", StringComparison.OrdinalIgnoreCase)).TakeLast(20)));
     }
+
+    private IEnumerable<string> ProxyLines(TestProxy? proxy) =>
+        proxy is null ? stack.Logs.Of("proxy") : proxy.RecentOutput.Split('\n');
 
     /// <summary>Waits until the tenant's event for <paramref name="id"/> is reported and returns the item <paramref name="echo"/> got on the default sync path.</summary>
     public async Task<DeliveryReportItem> WaitForReportAsync(string echo, string id, string tenantId)

@@ -27,7 +27,7 @@ public sealed class ProxyMetricsTests(StackFixture stack)
     [Fact]
     public async Task Sent_error_and_deferred_counters_move_with_the_outcomes_of_a_tenants_mail()
     {
-        // A proxy of its own, so no replica on the stack's database takes a share of the sends.
+        // A proxy of its own: its counters move with this test's sends and no other test's.
         await using var proxy = await TestProxy.StartAsync(stack);
         using var admin = proxy.Client();
         await using var sink = await SinkTestKit.StartSinkAsync();

@@ -8,7 +8,7 @@ namespace MailStack.Tests.Proxy;
 /// <summary>
 /// Two proxy processes on a database of their own draining one tenant's queue into a sink of the
 /// test's own, which counts every delivery: each one's share is counted, or the test stops or kills
-/// one and the other finishes. Never beside the stack's proxy: a replica on the stack's database
+/// one and the other finishes. Never beside the stack's proxy: an instance on the stack's database
 /// would send other tests' mail too, and a killed one would send some of it twice.
 /// </summary>
 public sealed partial class ProxyReplicaTests(StackFixture stack)
@@ -59,20 +59,23 @@ public sealed partial class ProxyReplicaTests(StackFixture stack)
     public async Task Killing_a_replica_mid_drain_loses_no_message()
     {
         await using var sink = await SinkTestKit.StartSinkAsync(Roomy);
-        // A short lease: the killed instance's claims go back to the queue 3 s after it stops renewing them.
-        await using var replicas = await TestProxy.StartAsync(stack, new TestProxyOptions
+        await using var database = await ScratchDatabase.CreateAsync(stack, Cancellation);
+        await using var survivor = await TestProxy.StartAsync(stack, new TestProxyOptions { Database = database });
+        // A short lease for the doomed instance alone: its claims go back to the queue 3 s after it
+        // stops renewing them (the survivor keeps the default, so none of its own can lapse meanwhile).
+        await using var doomed = await TestProxy.StartAsync(stack, new TestProxyOptions
         {
-            Replicas = 2,
+            Database = database,
             Settings = new Dictionary<string, string> { ["Proxy:Dispatch:ClaimLease"] = "00:00:03" },
         });
-        var (tenantId, key) = await DrainingThroughSecondAsync(replicas, sink, "kill");
-        await replicas.KillAsync(replica: 1);
-        var unfinished = await CountUnfinishedAsync(replicas, tenantId, key);
+        var (tenantId, key) = await DrainingThroughAsync(doomed, sink, "kill");
+        await doomed.KillAsync();
+        var unfinished = await CountUnfinishedAsync(survivor, tenantId, key);
         Assert.True(unfinished > 0, "the queue was already drained when the instance was killed; the test proves nothing");
 
-        // The first instance finishes the queue, including what the dead one had claimed.
-        await WaitUntilDrainedAsync(replicas, tenantId, key, TimeSpan.FromSeconds(120));
-        using var tenant = replicas.Client(key);
+        // The survivor finishes the queue, including what the dead instance had claimed.
+        await WaitUntilDrainedAsync(survivor, tenantId, key, TimeSpan.FromSeconds(120));
+        using var tenant = survivor.Client(key);
         Assert.Empty((await tenant.ListMessagesAsync(tenantId, "status=error", Cancellation)).Messages);
         var delivered = SubjectsAt(sink);
         Assert.Equal(Enumerable.Range(0, Count).Select(Subject).Order(StringComparer.Ordinal), delivered.Distinct().Order(StringComparer.Ordinal));
@@ -80,42 +83,45 @@ public sealed partial class ProxyReplicaTests(StackFixture stack)
         // most one unrecorded outcome batch per connection.
         var duplicates = delivered.Count - Count;
         Assert.InRange(duplicates, 0, 8 * 20);
-        TestContext.Current.SendDiagnosticMessage($"killed with {unfinished} unfinished; {duplicates} sent twice");
+        TestContext.Current.SendDiagnosticMessage($"killed with {unfinished} (at most one page) unfinished; {duplicates} sent twice");
     }
 
     [Fact]
     public async Task Stopping_a_replica_mid_drain_hands_its_claims_back_at_once_and_sends_nothing_twice()
     {
         await using var sink = await SinkTestKit.StartSinkAsync(Roomy);
+        await using var database = await ScratchDatabase.CreateAsync(stack, Cancellation);
+        await using var survivor = await TestProxy.StartAsync(stack, new TestProxyOptions { Database = database });
         // The default five-minute lease: the queue can only finish in time if the stopping instance hands its claims back.
-        await using var replicas = await TestProxy.StartAsync(stack, new TestProxyOptions { Replicas = 2 });
-        var (tenantId, key) = await DrainingThroughSecondAsync(replicas, sink, "stop");
-        Assert.Equal(0, await replicas.StopAsync(replica: 1));
-        var unfinished = await CountUnfinishedAsync(replicas, tenantId, key);
-        Assert.True(unfinished > 0, "the queue was already drained when the instance stopped; the test proves nothing");
+        await using var stopping = await TestProxy.StartAsync(stack, new TestProxyOptions { Database = database });
+        var (tenantId, key) = await DrainingThroughAsync(stopping, sink, "stop");
+        var unfinished = await CountUnfinishedAsync(survivor, tenantId, key);
+        Assert.True(unfinished > 0, "the queue was already drained when the instance was to stop; the test proves nothing");
+        Assert.Equal(0, await stopping.StopAsync());
 
-        await WaitUntilDrainedAsync(replicas, tenantId, key, TimeSpan.FromSeconds(60));
+        await WaitUntilDrainedAsync(survivor, tenantId, key, TimeSpan.FromSeconds(120));
         var delivered = SubjectsAt(sink);
         Assert.Equal(Enumerable.Range(0, Count).Select(Subject).Order(StringComparer.Ordinal), delivered.Order(StringComparer.Ordinal));
     }
 
     /// <summary>
     /// Queues <see cref="Count"/> messages for a new tenant on <paramref name="sink"/>, slowed so the
-    /// drain lasts long enough to interrupt, starts it through the second of <paramref name="replicas"/>
-    /// (the first joins at its next poll) and returns once the second has sent 100 of them.
+    /// drain lasts long enough to interrupt, starts it through <paramref name="instance"/> (another
+    /// instance on its database joins at its next poll) and returns once <paramref name="instance"/>
+    /// has sent 100 of them.
     /// </summary>
-    private async Task<(string TenantId, string Key)> DrainingThroughSecondAsync(TestProxy replicas, MailSink sink, string name)
+    private async Task<(string TenantId, string Key)> DrainingThroughAsync(TestProxy instance, MailSink sink, string name)
     {
         sink.Chaos.Apply(new ChaosSettings { Rules = [new ChaosRule { Stage = ChaosStage.DataEnd, Action = ChaosAction.Delay, DelayMilliseconds = 10 }] });
-        var (tenantId, key) = await QueueSuspendedAsync(replicas, sink, name);
-        using (var viaSecond = replicas.Client(key, replica: 1))
+        var (tenantId, key) = await QueueSuspendedAsync(instance, sink, name);
+        using (var viaInstance = instance.Client(key))
         {
-            await ActivateAsync(viaSecond, tenantId);
+            await ActivateAsync(viaInstance, tenantId);
         }
 
-        using var metrics = replicas.Client(null, replica: 1);
+        using var metrics = instance.Client(null);
         await Eventually.GetAsync<object>(async c => await SentByAsync(metrics, tenantId, c) >= 100 ? (object)true : null,
-            "the second instance to have sent 100 messages", TimeSpan.FromSeconds(60));
+            "the instance to have sent 100 messages", TimeSpan.FromSeconds(60));
         return (tenantId, key);
     }
 
@@ -146,10 +152,10 @@ public sealed partial class ProxyReplicaTests(StackFixture stack)
 
     private static Task ActivateAsync(HttpClient tenant, string tenantId) => tenant.ActivateAsync(tenantId);
 
-    /// <summary>The tenant's messages not yet sent or failed, read through the first of <paramref name="replicas"/>.</summary>
-    private static async Task<int> CountUnfinishedAsync(TestProxy replicas, string tenantId, string key)
+    /// <summary>The tenant's messages not yet sent or error (one page of up to 1,000), read through <paramref name="proxy"/>.</summary>
+    private static async Task<int> CountUnfinishedAsync(TestProxy proxy, string tenantId, string key)
     {
-        using var tenant = replicas.Client(key);
+        using var tenant = proxy.Client(key);
         return (await ListMessagesAsync(tenant, tenantId, Cancellation, activeOnly: true)).Count;
     }
 
@@ -157,7 +163,7 @@ public sealed partial class ProxyReplicaTests(StackFixture stack)
     private async Task WaitUntilDrainedAsync(TestProxy proxy, string tenantId, string key, TimeSpan timeout)
     {
         using var tenant = proxy.Client(key);
-        await _proxy.WaitUntilSettledAsync(tenant, tenantId, timeout);
+        await _proxy.WaitUntilSettledAsync(tenant, tenantId, timeout, proxy);
     }
 
     private static List<string> SubjectsAt(MailSink sink) =>

@@ -6,9 +6,9 @@ namespace MailStack.Tests.Proxy.Hosting;
 /// <summary>
 /// The one way a test starts a proxy of its own next to the stack's: a process it may stop or kill,
 /// or the same composition in the test process (a fake clock, extra services); on a database of its
-/// own, never the stack's; one instance or several sharing database and clock. Every
-/// instance gets the stack's test settings (<see cref="StackFixture.DispatchSettings"/>) and admin
-/// token; disposal stops them and drops a database of its own.
+/// own, never the stack's; one instance or several sharing database and clock. Every instance gets
+/// the stack's test settings (<see cref="StackFixture.DispatchSettings"/>) and admin token; disposal
+/// stops them and drops a database of its own.
 /// </summary>
 public sealed class TestProxy : IAsyncDisposable
 {

@@ -9,8 +9,8 @@ public sealed record TestProxyOptions
     public ProxyHosting Hosting { get; init; } = ProxyHosting.Process;
 
     /// <summary>
-    /// A database the test created and keeps: proxies started one after another on one state, e.g. a
-    /// restart that must resume where the last one stopped. Null (default): a database of the proxy's
+    /// A database the test created and keeps: proxies on one state, started one after another (a
+    /// restart that must resume where the last one stopped) or side by side with settings of their own. Null (default): a database of the proxy's
     /// own on the stack's PostgreSQL, dropped with it. Never the stack's <c>maildb</c>: a proxy there
     /// would claim, send and report other tests' mail, so their counters and timing would not be theirs.
     /// </summary>
