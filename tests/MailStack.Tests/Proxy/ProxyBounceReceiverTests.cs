@@ -89,17 +89,26 @@ public sealed class ProxyBounceReceiverTests(StackFixture stack)
         // Deleted and created again: a new UIDVALIDITY, and UIDs from 1 again (not above the last one handled).
         await folder.DeleteAsync(Cancellation);
         await root.CreateAsync("Bounces", isMessageFolder: true, Cancellation);
-        // Through a new session (this one's view of the folder is the deleted one's); Dovecot may refuse
-        // an APPEND while it still tears the old folder down, so the append is tried until it lands.
+        // Through a new session (this one's view of the folder is the deleted one's). While Dovecot
+        // still tears the old folder down it may refuse an APPEND, or take it into the old folder's
+        // index (seen once under load: UID 2 of the old UIDVALIDITY), so the report goes in only once
+        // STATUS shows the new folder.
         var report = BounceReportBuilder.Hard($"{ids[1]}@example.test").WithTrackingId(ids[1]).Build();
         var uid = (UniqueId?)await Eventually.GetAsync<object>(async c =>
         {
             await using var fresh = await MailboxAsync(dovecot);
             try
             {
+                var recreated = await fresh.Client.GetFolderAsync("Bounces", c);
+                await recreated.StatusAsync(StatusItems.UidValidity, c);
+                if (recreated.UidValidity == before.BounceUidvalidity)
+                {
+                    return null;
+                }
+
                 return await fresh.AppendAsync(report, "Bounces", c) is { } appended ? appended : null;
             }
-            catch (MailKit.Net.Imap.ImapCommandException)
+            catch (Exception ex) when (ex is MailKit.Net.Imap.ImapCommandException or FolderNotFoundException)
             {
                 return null;
             }
