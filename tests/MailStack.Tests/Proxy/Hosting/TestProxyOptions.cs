@@ -10,9 +10,10 @@ public sealed record TestProxyOptions
 
     /// <summary>
     /// A database the test created and keeps: proxies on one state, started one after another (a
-    /// restart that must resume where the last one stopped) or side by side with settings of their own. Null (default): a database of the proxy's
-    /// own on the stack's PostgreSQL, dropped with it. Never the stack's <c>maildb</c>: a proxy there
-    /// would claim, send and report other tests' mail, so their counters and timing would not be theirs.
+    /// restart that must resume where the last one stopped) or side by side with settings of their
+    /// own. Null (default): a database of the proxy's own on the stack's PostgreSQL, dropped with it.
+    /// Never the stack's <c>maildb</c>: a proxy there would claim, send and report other tests' mail,
+    /// so their counters and timing would not be theirs.
     /// </summary>
     public ScratchDatabase? Database { get; init; }
 
