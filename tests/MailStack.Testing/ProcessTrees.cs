@@ -1,15 +1,19 @@
 using System.Diagnostics;
 using System.Globalization;
 
-namespace MailStack.Tests.Infrastructure;
+namespace MailStack.Testing;
 
 /// <summary>
-/// Ends process trees at once on Linux: reads every parent link from /proc a single time (where
-/// <see cref="Process.Kill(bool)"/> scans /proc again for every process) and SIGKILLs each root and
-/// descendant, then waits until they are gone.
+/// Process trees on Linux, read from /proc: ends them at once, reading every parent link a single
+/// time (where <see cref="Process.Kill(bool)"/> scans /proc again for every process), and names a
+/// process's children.
 /// </summary>
 public static class ProcessTrees
 {
+    /// <summary>The processes whose parent is <paramref name="id"/> now.</summary>
+    public static IReadOnlyList<int> ChildrenOf(int id) => [.. ReadParents().Where(p => p.Parent == id).Select(p => p.Id)];
+
+    /// <summary>SIGKILLs each root and descendant, then waits until they are gone (at most <paramref name="timeout"/>).</summary>
     public static async Task KillAsync(IReadOnlyCollection<int> roots, TimeSpan timeout)
     {
         var children = ReadParents().ToLookup(p => p.Parent, p => p.Id);

@@ -117,8 +117,13 @@ public sealed class DovecotServer : IAsyncDisposable
         _process = null;
         if (!process.HasExited)
         {
-            // dovecot -F stops cleanly on SIGTERM (the script exec'd it, so the PID is dovecot's).
-            using (var term = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            // SIGTERM to every Dovecot process at once, as systemd stops the service (the script
+            // exec'd dovecot -F, so the PID is the master's). To the master alone, an IMAP process in
+            // IDLE went on for another 10–30 s before its BYE, and held the output pipe open that long;
+            // told itself, it says BYE and exits within a second or two.
+            var pids = ProcessTrees.ChildrenOf(process.Id).Prepend(process.Id)
+                .Select(pid => pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            using (var term = Process.Start("kill", ["-TERM", .. pids]))
             {
                 await term.WaitForExitAsync(CancellationToken.None);
             }
