@@ -10,9 +10,9 @@ using static MailStack.Tests.Proxy.ProxyApi;
 namespace MailStack.Tests.Proxy;
 
 /// <summary>
-/// The bounce receiver's life: proxy processes of their own on a database of their own, reading a
-/// Dovecot of their own, so restarts, a mailbox recreated, a server going away and two replicas
-/// touch no other test — and the counters are theirs alone.
+/// The bounce receiver's life: proxies of their own (in the test process) on a database of their
+/// own, reading a Dovecot of their own, so restarts, a mailbox recreated, a server going away and
+/// two replicas touch no other test — and the counters are theirs alone.
 /// </summary>
 public sealed class ProxyBounceReceiverTests(StackFixture stack)
 {
@@ -42,7 +42,7 @@ public sealed class ProxyBounceReceiverTests(StackFixture stack)
             Assert.Equal((1L, 1L), await CountersAsync(admin, tenantId));
         }
 
-        // Stopped: a report arrives meanwhile, and the next process takes it from where the first left off.
+        // Stopped: a report arrives meanwhile, and the next instance takes it from where the first left off.
         await using (var imap = await MailboxAsync(dovecot))
         {
             var uid = await imap.AppendAsync(BounceReportBuilder.Soft($"{ids[1]}@example.test").WithTrackingId(ids[1]).Build(), cancellationToken: Cancellation);
@@ -55,7 +55,7 @@ public sealed class ProxyBounceReceiverTests(StackFixture stack)
         Assert.Equal("soft", (await WaitForStatusAsync(secondAdmin, tenantId, ids[1], s => s == MessageStatus.Bounced)).BounceType);
         var instance = await secondAdmin.GetInstanceAsync();
         Assert.Equal(positionAfterSecond, new MailboxPosition(instance.BounceUidvalidity!.Value, instance.BounceLastUid!.Value));
-        // Nothing the first process handled was handled again.
+        // Nothing the first instance handled was handled again.
         Assert.Equal((1L, 0L), await CountersAsync(secondAdmin, tenantId));
         Assert.Single((await secondAdmin.FindMessageAsync(tenantId, ids[0], Cancellation))!.History!, e => e.EventType == "bounced");
 
@@ -157,10 +157,10 @@ public sealed class ProxyBounceReceiverTests(StackFixture stack)
         Assert.Equal(10, bouncedOne + bouncedTwo);
     }
 
-    /// <summary>A proxy process on <paramref name="database"/>; unless told otherwise it is pointed at <paramref name="dovecot"/> (PUT /instance, reload-bounce).</summary>
+    /// <summary>A proxy on <paramref name="database"/>; unless told otherwise it is pointed at <paramref name="dovecot"/> (PUT /instance, reload-bounce).</summary>
     private async Task<TestProxy> StartReadingAsync(ScratchDatabase database, DovecotServer dovecot, bool configure = true, string folder = "INBOX")
     {
-        var proxy = await TestProxy.StartAsync(stack, new TestProxyOptions { Database = database });
+        var proxy = await TestProxy.StartAsync(stack, new TestProxyOptions { Hosting = ProxyHosting.InProcess, Database = database });
         if (configure)
         {
             using var admin = proxy.Client(stack.AdminToken);
@@ -185,7 +185,7 @@ public sealed class ProxyBounceReceiverTests(StackFixture stack)
         return ids;
     }
 
-    /// <summary>This process's <c>mailstack_bounced_total</c> for the tenant and its <c>mailstack_bounces_unrecognized_total</c>.</summary>
+    /// <summary>This instance's <c>mailstack_bounced_total</c> for the tenant and its <c>mailstack_bounces_unrecognized_total</c>.</summary>
     private static async Task<(long Bounced, long Unrecognized)> CountersAsync(HttpClient proxy, string tenantId)
     {
         var text = await proxy.GetStringAsync("/metrics", Cancellation);

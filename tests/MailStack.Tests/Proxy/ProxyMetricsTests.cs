@@ -28,7 +28,7 @@ public sealed class ProxyMetricsTests(StackFixture stack)
     public async Task Sent_error_and_deferred_counters_move_with_the_outcomes_of_a_tenants_mail()
     {
         // A proxy of its own: its counters move with this test's sends and no other test's.
-        await using var proxy = await TestProxy.StartAsync(stack);
+        await using var proxy = await TestProxy.StartAsync(stack, new TestProxyOptions { Hosting = ProxyHosting.InProcess });
         using var admin = proxy.Client();
         await using var sink = await SinkTestKit.StartSinkAsync();
         // 550 for "@reject." addresses, 451 for "@tempfail.", the rest accepted.

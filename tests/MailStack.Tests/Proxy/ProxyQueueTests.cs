@@ -155,7 +155,7 @@ public sealed class ProxyQueueTests(StackFixture stack)
     {
         // A proxy of its own (its own database, so no other proxy takes the message) that polls every
         // ten minutes: once the message is due, only run-now can send it within the test.
-        await using (var proxy = await TestProxy.StartAsync(stack, new TestProxyOptions { Settings = new Dictionary<string, string> { ["Proxy:Dispatch:PollInterval"] = "00:10:00" } }))
+        await using (var proxy = await TestProxy.StartAsync(stack, new TestProxyOptions { Hosting = ProxyHosting.InProcess, Settings = new Dictionary<string, string> { ["Proxy:Dispatch:PollInterval"] = "00:10:00" } }))
         {
             using var admin = proxy.Client();
             var tenantId = NewId("runnow");

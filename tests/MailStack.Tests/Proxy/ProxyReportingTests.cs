@@ -127,6 +127,7 @@ public sealed class ProxyReportingTests(StackFixture stack)
         // database of its own, so it neither sends nor reports for other tests' tenants.
         await using var fast = await TestProxy.StartAsync(stack, new TestProxyOptions
         {
+            Hosting = ProxyHosting.InProcess,
             Settings = new Dictionary<string, string> { ["Proxy:Dispatch:SyncInterval"] = "00:00:01" },
         });
         var tenantId = NewId("dnd");

@@ -20,7 +20,7 @@ public sealed class ProxySinkImapBounceTests(StackFixture stack)
     {
         var imapEndpoint = stack.App.GetEndpoint("sink-tenant2", "imap");
         var mailbox = $"bounces-{Guid.NewGuid():N}@mailstack.test";
-        await using var proxy = await TestProxy.StartAsync(stack);
+        await using var proxy = await TestProxy.StartAsync(stack, new TestProxyOptions { Hosting = ProxyHosting.InProcess });
         using var admin = proxy.Client();
         await admin.ReadBouncesFromAsync(imapEndpoint.Host, imapEndpoint.Port, mailbox, "any");
 
