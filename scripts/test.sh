@@ -17,7 +17,13 @@ phase_done prereqs
 # check again at 40 s more.
 dotnet format whitespace --folder . --verify-no-changes
 phase_done format
-dotnet build MailStack.slnx -c Release --nologo -v quiet
+# The compiler server compiles every project in one warm process (a fresh clone: 43 s instead of
+# 72 s); some environments turn it off (UseSharedCompilation=false). It is stopped after the build
+# so that no compiler process outlives the run.
+build_status=0
+dotnet build MailStack.slnx -c Release --nologo -v quiet -p:UseSharedCompilation=true || build_status=$?
+dotnet build-server shutdown --vbcscompiler >/dev/null
+[ "$build_status" -eq 0 ] || exit "$build_status"
 phase_done build
 
 timings=tests/MailStack.Tests/bin/Release/net10.0/stack-timings.log
