@@ -57,8 +57,9 @@ public sealed class DeliveryReporter(EventStore events, IHttpClientFactory httpF
 
     public override void Dispose()
     {
-        _slots.Dispose();
+        // The loop first (see Dispatcher.Dispose): cancelling it must not meet disposed slots.
         base.Dispose();
+        _slots.Dispose();
     }
 
     /// <summary>

@@ -37,8 +37,10 @@ public sealed class Dispatcher(MessageQueue queue, AccountStore accounts, Tenant
 
     public override void Dispose()
     {
-        _abortSends.Dispose();
+        // The loop first: cancelling it runs the stopping callback, which still arms _abortSends. A
+        // host whose start failed disposes without stopping, and the other order crashed the process.
         base.Dispose();
+        _abortSends.Dispose();
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -124,8 +124,9 @@ public sealed partial class BounceScheduler : BackgroundService
 
     public override void Dispose()
     {
-        _stopping.Dispose();
+        // The loop first: cancelling it must not meet a disposed token source.
         base.Dispose();
+        _stopping.Dispose();
     }
 
     private async Task DeliverAsync(BounceJob job, CancellationToken stoppingToken)
