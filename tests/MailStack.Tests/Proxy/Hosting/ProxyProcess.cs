@@ -1,22 +1,28 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Sockets;
 
 namespace MailStack.Tests.Proxy.Hosting;
 
 /// <summary>A <see cref="TestProxy"/> instance as a process of its own (<c>dotnet exec</c> of the built proxy), which a test may stop or kill.</summary>
 internal sealed class ProxyProcess : IProxyReplica
 {
+    /// <summary>Enough to hold the first failure and its stack trace, not only the teardown after it.</summary>
+    private const int KeptLines = 200;
+
+    /// <summary>What Kestrel logs (Microsoft.Hosting.Lifetime, information) once it listens.</summary>
+    private const string ListeningLine = "Now listening on: ";
+
     private readonly Process _process;
     private readonly Queue<string> _output = new();
+    private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private ProxyProcess(Process process, Uri baseAddress)
+    private ProxyProcess(Process process)
     {
         _process = process;
-        BaseAddress = baseAddress;
     }
 
-    public Uri BaseAddress { get; }
+    /// <summary>Where the instance listens: the port the system gave it (set once it logged it).</summary>
+    public Uri BaseAddress { get; private set; } = null!;
 
     /// <summary>The last lines the instance wrote, for failure messages.</summary>
     public string RecentOutput
@@ -34,7 +40,6 @@ internal sealed class ProxyProcess : IProxyReplica
     public static async Task<ProxyProcess> StartAsync(IReadOnlyDictionary<string, string> settings)
     {
         var assembly = Path.Combine(AppHostProject.OutputDirectory("MailStack.Proxy"), "MailStack.Proxy.dll");
-        var baseAddress = new Uri($"http://127.0.0.1:{FreePort()}");
         var start = new ProcessStartInfo("dotnet")
         {
             ArgumentList = { "exec", assembly },
@@ -43,21 +48,23 @@ internal sealed class ProxyProcess : IProxyReplica
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.Environment["ASPNETCORE_URLS"] = baseAddress.ToString();
+        // Port 0: the system picks a free port as Kestrel binds. A port found free beforehand could be
+        // taken by another test before the proxy bound it, and the proxy then failed to start.
+        start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
         foreach (var (key, value) in settings)
         {
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
-        var instance = new ProxyProcess(process, baseAddress);
+        var instance = new ProxyProcess(process);
         process.OutputDataReceived += (_, line) => instance.Keep(line.Data);
         process.ErrorDataReceived += (_, line) => instance.Keep(line.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         try
         {
-            using var http = new HttpClient { BaseAddress = baseAddress };
+            using var http = new HttpClient();
             await Eventually.GetAsync<object>(async cancellation =>
             {
                 if (process.HasExited)
@@ -65,14 +72,20 @@ internal sealed class ProxyProcess : IProxyReplica
                     throw new InvalidOperationException($"the proxy exited with {process.ExitCode}:\n{instance.RecentOutput}");
                 }
 
+                if (!instance._listening.Task.IsCompletedSuccessfully)
+                {
+                    return null; // not listening yet
+                }
+
+                instance.BaseAddress = await instance._listening.Task;
                 try
                 {
-                    using var health = await http.GetAsync("/health", cancellation);
+                    using var health = await http.GetAsync(new Uri(instance.BaseAddress, "/health"), cancellation);
                     return health.StatusCode == HttpStatusCode.OK ? health : null;
                 }
                 catch (HttpRequestException)
                 {
-                    return null; // not listening yet
+                    return null; // not answering yet
                 }
             }, "the proxy process to be healthy", TimeSpan.FromSeconds(60), () => instance.RecentOutput);
             return instance;
@@ -130,20 +143,18 @@ internal sealed class ProxyProcess : IProxyReplica
             return;
         }
 
+        if (line.IndexOf(ListeningLine, StringComparison.Ordinal) is >= 0 and var at)
+        {
+            _listening.TrySetResult(new Uri(line[(at + ListeningLine.Length)..].Trim()));
+        }
+
         lock (_output)
         {
             _output.Enqueue(line);
-            if (_output.Count > 40)
+            if (_output.Count > KeptLines)
             {
                 _output.Dequeue();
             }
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
