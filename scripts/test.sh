@@ -22,7 +22,7 @@ phase_done format
 # so that no compiler process outlives the run.
 build_status=0
 dotnet build MailStack.slnx -c Release --nologo -v quiet -p:UseSharedCompilation=true || build_status=$?
-dotnet build-server shutdown --vbcscompiler >/dev/null
+dotnet build-server shutdown --vbcscompiler >/dev/null || echo "warning: the compiler server was not stopped" >&2
 [ "$build_status" -eq 0 ] || exit "$build_status"
 phase_done build
 

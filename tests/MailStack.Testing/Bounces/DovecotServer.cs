@@ -123,7 +123,8 @@ public sealed class DovecotServer : IAsyncDisposable
             // told itself, it says BYE and exits within a second or two.
             var pids = ProcessTrees.ChildrenOf(process.Id).Prepend(process.Id)
                 .Select(pid => pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            using (var term = Process.Start("kill", ["-TERM", .. pids]))
+            // A child gone meanwhile makes kill say "No such process" (the others are signalled): not the test's output.
+            using (var term = Process.Start(new ProcessStartInfo("kill", ["-TERM", .. pids]) { RedirectStandardError = true })!)
             {
                 await term.WaitForExitAsync(CancellationToken.None);
             }

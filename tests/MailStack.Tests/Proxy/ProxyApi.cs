@@ -73,7 +73,7 @@ public sealed class ProxyApi(StackFixture stack)
         }, $"message {tenantId}/{id} to reach the awaited status", lastSeen: () => last?.ToString() ?? "not listed");
     }
 
-    /// <summary>The tenant's messages (one page of up to 1,000).</summary>
+    /// <summary>The tenant's messages (one page of up to <paramref name="limit"/>, at most 1,000).</summary>
     public static async Task<IReadOnlyList<MessageRecord>> ListMessagesAsync(HttpClient tenant, string tenantId, CancellationToken cancellationToken, bool activeOnly = false, int limit = 1000) =>
         (await tenant.ListMessagesAsync(tenantId, $"active_only={(activeOnly ? "true" : "false")}&limit={limit}", cancellationToken)).Messages;
 
