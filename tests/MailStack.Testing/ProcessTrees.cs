@@ -13,6 +13,23 @@ public static class ProcessTrees
     /// <summary>The processes whose parent is <paramref name="id"/> now.</summary>
     public static IReadOnlyList<int> ChildrenOf(int id) => [.. ReadParents().Where(p => p.Parent == id).Select(p => p.Id)];
 
+    /// <summary>
+    /// SIGTERM to each of <paramref name="ids"/>, as a service manager stops a service. One gone
+    /// meanwhile makes kill say "No such process" (the others are signalled): kept out of the test's output.
+    /// </summary>
+    public static async Task TerminateAsync(IEnumerable<int> ids)
+    {
+        var start = new ProcessStartInfo("kill") { RedirectStandardError = true };
+        start.ArgumentList.Add("-TERM");
+        foreach (var id in ids)
+        {
+            start.ArgumentList.Add(id.ToString(CultureInfo.InvariantCulture));
+        }
+
+        using var kill = Process.Start(start)!;
+        await kill.WaitForExitAsync(CancellationToken.None);
+    }
+
     /// <summary>SIGKILLs each root and descendant, then waits until they are gone (at most <paramref name="timeout"/>).</summary>
     public static async Task KillAsync(IReadOnlyCollection<int> roots, TimeSpan timeout)
     {

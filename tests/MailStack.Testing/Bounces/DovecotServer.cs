@@ -121,13 +121,7 @@ public sealed class DovecotServer : IAsyncDisposable
             // exec'd dovecot -F, so the PID is the master's). To the master alone, an IMAP process in
             // IDLE went on for another 10–30 s before its BYE, and held the output pipe open that long;
             // told itself, it says BYE and exits within a second or two.
-            var pids = ProcessTrees.ChildrenOf(process.Id).Prepend(process.Id)
-                .Select(pid => pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            // A child gone meanwhile makes kill say "No such process" (the others are signalled): not the test's output.
-            using (var term = Process.Start(new ProcessStartInfo("kill", ["-TERM", .. pids]) { RedirectStandardError = true })!)
-            {
-                await term.WaitForExitAsync(CancellationToken.None);
-            }
+            await ProcessTrees.TerminateAsync(ProcessTrees.ChildrenOf(process.Id).Prepend(process.Id));
 
             using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(10));
             try

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 
 namespace MailStack.Tests.Proxy.Hosting;
 
@@ -21,8 +20,8 @@ internal sealed class ProxyProcess : IProxyReplica
         _process = process;
     }
 
-    /// <summary>Where the instance listens: the port the system gave it (set once it logged it).</summary>
-    public Uri BaseAddress { get; private set; } = null!;
+    /// <summary>Where the instance listens: the port the system gave it, as Kestrel logged it (a started instance has).</summary>
+    public Uri BaseAddress => _listening.Task.IsCompletedSuccessfully ? _listening.Task.Result : throw new InvalidOperationException("the proxy is not listening yet");
 
     /// <summary>The last lines the instance wrote, for failure messages.</summary>
     public string RecentOutput
@@ -77,7 +76,6 @@ internal sealed class ProxyProcess : IProxyReplica
                     return null; // not listening yet
                 }
 
-                instance.BaseAddress = await instance._listening.Task;
                 try
                 {
                     using var health = await http.GetAsync(new Uri(instance.BaseAddress, "/health"), cancellation);
@@ -112,10 +110,7 @@ internal sealed class ProxyProcess : IProxyReplica
             return _process.ExitCode;
         }
 
-        using (var term = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]))
-        {
-            await term.WaitForExitAsync(CancellationToken.None);
-        }
+        await ProcessTrees.TerminateAsync([_process.Id]);
 
         using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         try
