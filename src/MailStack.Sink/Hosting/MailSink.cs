@@ -66,7 +66,8 @@ public sealed class MailSink : IAsyncDisposable
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
-            Args = [],
+            // No file watchers for the configuration files cleared below (a sink per test pays for them).
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
             ContentRootPath = AppContext.BaseDirectory,
             EnvironmentName = "Production",
         });

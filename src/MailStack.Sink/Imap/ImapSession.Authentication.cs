@@ -31,7 +31,7 @@ internal sealed partial class ImapSession
             handshakeTimeout.CancelAfter(TimeSpan.FromSeconds(30));
             await tls.AuthenticateAsServerAsync(new SslServerAuthenticationOptions
             {
-                ServerCertificate = _certificate.Certificate,
+                ServerCertificateContext = _certificate.Context,
                 ClientCertificateRequired = false,
             }, handshakeTimeout.Token);
         }

@@ -1,3 +1,4 @@
+using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using MailStack.Sink.Hosting;
@@ -19,10 +20,15 @@ public sealed class SinkCertificate : IDisposable
         Certificate = smtp.CertificatePath is { Length: > 0 } path
             ? X509CertificateLoader.LoadPkcs12FromFile(path, smtp.CertificatePassword)
             : CreateSelfSigned(smtp.HostName);
+        // Built once: given the bare certificate, SslStream builds its chain again at every handshake.
+        Context = SslStreamCertificateContext.Create(Certificate, additionalCertificates: null, offline: true);
     }
 
     /// <summary>Null when TLS is disabled.</summary>
     public X509Certificate2? Certificate { get; }
+
+    /// <summary>The certificate with its chain, for STARTTLS handshakes; null when TLS is disabled.</summary>
+    public SslStreamCertificateContext? Context { get; }
 
     public void Dispose() => Certificate?.Dispose();
 
@@ -37,8 +43,18 @@ public sealed class SinkCertificate : IDisposable
         request.CertificateExtensions.Add(names.Build());
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], critical: false));
         var now = DateTimeOffset.UtcNow;
-        using var certificate = request.CreateSelfSigned(now.AddDays(-1), now.AddYears(1));
-        // Round-trip through PKCS#12 so the private key is usable by SslStream on every platform.
-        return X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pkcs12), password: null);
+        var certificate = request.CreateSelfSigned(now.AddDays(-1), now.AddYears(1));
+        if (OperatingSystem.IsLinux())
+        {
+            // OpenSSL uses the key as it is; the PKCS#12 round trip below costs thousands of key
+            // derivation hashes, which an in-process sink per test pays at every start.
+            return certificate;
+        }
+
+        // Elsewhere SslStream cannot use an ephemeral key: round-trip through PKCS#12.
+        using (certificate)
+        {
+            return X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pkcs12), password: null);
+        }
     }
 }

@@ -258,7 +258,7 @@ internal sealed partial class SmtpSession
             handshakeTimeout.CancelAfter(_options.CommandTimeout);
             await tls.AuthenticateAsServerAsync(new SslServerAuthenticationOptions
             {
-                ServerCertificate = _certificate.Certificate,
+                ServerCertificateContext = _certificate.Context,
                 ClientCertificateRequired = false,
             }, handshakeTimeout.Token);
         }
