@@ -13,7 +13,9 @@ namespace MailStack.Tests.Proxy;
 /// </summary>
 public sealed partial class ProxyReplicaTests(StackFixture stack)
 {
-    private const int Count = 2000;
+    // Three claim batches (400 each): enough for both instances to take a share, and every message
+    // costs CPU the whole suite shares, so no more. A sink delay keeps each drain long enough to act on.
+    private const int Count = 600;
 
     private readonly ProxyApi _proxy = new(stack);
 
@@ -21,15 +23,22 @@ public sealed partial class ProxyReplicaTests(StackFixture stack)
     public async Task Two_replicas_drain_a_queue_delivering_every_message_exactly_once()
     {
         await using var sink = await SinkTestKit.StartSinkAsync(Roomy);
+        Slow(sink, TimeSpan.FromMilliseconds(20));
         await using var replicas = await TestProxy.StartAsync(stack, new TestProxyOptions { Replicas = 2 });
         var syncPath = $"/sync/replicas-{Guid.NewGuid():N}";
         var (tenantId, key) = await QueueSuspendedAsync(replicas, sink, "replicas", syncPath);
 
-        // Activating through the second instance wakes it at once; the first joins at its next poll
-        // (every 0.5 s here), long before one instance could send 2,000 messages alone.
+        // Activating through the second instance wakes it at once, and run-now wakes the first: each
+        // claims a batch at once. At 20 ms per message over 8 connections, a batch of 400 takes one
+        // instance a second or more, so neither can take the other's share before the other starts.
         using (var viaSecond = replicas.Client(key, replica: 1))
         {
             await ActivateAsync(viaSecond, tenantId);
+        }
+
+        using (var viaFirst = replicas.Client(key, replica: 0))
+        {
+            await viaFirst.RunNowAsync(tenantId);
         }
 
         await WaitUntilDrainedAsync(replicas, tenantId, key, TimeSpan.FromSeconds(90));
@@ -112,7 +121,9 @@ public sealed partial class ProxyReplicaTests(StackFixture stack)
     /// </summary>
     private async Task<(string TenantId, string Key)> DrainingThroughAsync(TestProxy instance, MailSink sink, string name)
     {
-        sink.Chaos.Apply(new ChaosSettings { Rules = [new ChaosRule { Stage = ChaosStage.DataEnd, Action = ChaosAction.Delay, DelayMilliseconds = 10 }] });
+        // 40 ms per message over 8 connections: the instance's first batch of 400 lasts 2 s or more,
+        // so the queue is far from drained when the test acts after its first 100.
+        Slow(sink, TimeSpan.FromMilliseconds(40));
         var (tenantId, key) = await QueueSuspendedAsync(instance, sink, name);
         using (var viaInstance = instance.Client(key))
         {
@@ -126,6 +137,10 @@ public sealed partial class ProxyReplicaTests(StackFixture stack)
     }
 
     private static void Roomy(MailSinkOptions options) => options.Store.MaxMessages = 0;
+
+    /// <summary>Makes <paramref name="sink"/> answer every message's end of data after <paramref name="delay"/>.</summary>
+    private static void Slow(MailSink sink, TimeSpan delay) =>
+        sink.Chaos.Apply(new ChaosSettings { Rules = [new ChaosRule { Stage = ChaosStage.DataEnd, Action = ChaosAction.Delay, DelayMilliseconds = (int)delay.TotalMilliseconds }] });
 
     private static string Subject(int i) => $"m{i:D4}";
 
