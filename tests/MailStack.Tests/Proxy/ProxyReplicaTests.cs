@@ -13,8 +13,8 @@ namespace MailStack.Tests.Proxy;
 /// </summary>
 public sealed partial class ProxyReplicaTests(StackFixture stack)
 {
-    // Three claim batches (400 each): enough for both instances to take a share, and every message
-    // costs CPU the whole suite shares, so no more. A sink delay keeps each drain long enough to act on.
+    // More than one claim batch (up to 400): enough for both instances to take a share, and every
+    // message costs CPU the whole suite shares, so no more. A sink delay keeps each drain long enough to act on.
     private const int Count = 600;
 
     private readonly ProxyApi _proxy = new(stack);
