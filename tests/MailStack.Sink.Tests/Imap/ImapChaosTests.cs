@@ -77,7 +77,8 @@ public sealed class ImapChaosTests
         var watch = Stopwatch.StartNew();
         var summaries = await client.Inbox.FetchAsync(0, -1, MessageSummaryItems.Envelope, Cancellation);
 
-        Assert.True(watch.ElapsedMilliseconds >= 400, $"answered after {watch.ElapsedMilliseconds} ms");
+        // Timers may fire a little early against another clock (399 ms was seen); without the rule this takes milliseconds.
+        Assert.True(watch.ElapsedMilliseconds >= 350, $"answered after {watch.ElapsedMilliseconds} ms");
         Assert.Equal("slow", summaries.Single().Envelope!.Subject);
     }
 
