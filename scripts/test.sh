@@ -33,10 +33,9 @@ trap 'rm -rf "$results"' EXIT
 status=0
 # All three test projects start at once (the default is one per core): the stack suite is the
 # longest, and it waited for the unit tests to finish before it started.
-# Tiered compilation tuned for short-lived processes, in every process of the run (test hosts, the
-# stack's services, test proxies): no profile-guided instrumentation, and only methods called 500
-# times (not 30) recompiled optimized. Re-compiling took a fifth of the run's CPU, half of each
-# service's, for a steady state the run never reaches (bench/README.md: 284 s -> 264 s of CPU).
+# The JIT tuning the AppHost gives the stack's services (src/MailStack.AppHost/Infrastructure/
+# JitTuning.cs), for the processes it does not start: test hosts and test proxies. Recompiling hot
+# code took a fifth of the run's CPU for a steady state a test run never reaches (bench/README.md).
 DOTNET_TieredPGO=0 DOTNET_TC_CallCountThreshold=500 dotnet test --solution MailStack.slnx -c Release --no-build --max-parallel-test-modules 3 \
   --results-directory "$results" --report-xunit-trx "$@" || status=$?
 phase_done tests

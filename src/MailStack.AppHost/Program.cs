@@ -8,6 +8,7 @@ var runDirectory = builder.AddRunDirectory();
 builder.AddStartupProgress();
 builder.AddTraceSampling();
 builder.LaunchProjectsFromBuiltOutput();
+builder.TuneJitForBursts();
 
 // Data
 var maildb = builder.AddMailDatabase(mode, runDirectory);
