@@ -7,6 +7,7 @@ namespace MailStack.AppHost.Infrastructure;
 /// background recompilation took half their CPU in the test suite, and the proxy delivered 400–450
 /// msgs/s in the throughput bench against 650–670 with this (bench/README.md). Run mode only (a
 /// published manifest keeps the runtime's defaults); a value set in the AppHost's environment wins.
+/// scripts/test.sh gives the same settings to the processes the stack does not start.
 /// </summary>
 internal static class JitTuning
 {
@@ -18,7 +19,9 @@ internal static class JitTuning
 
     public static IDistributedApplicationBuilder TuneJitForBursts(this IDistributedApplicationBuilder builder)
     {
-        if (!builder.ExecutionContext.IsRunMode)
+        // Set in the AppHost's environment, a setting reaches every service as it is (DCP passes it on).
+        var unset = Settings.Where(setting => Environment.GetEnvironmentVariable(setting.Key) is null).ToList();
+        if (!builder.ExecutionContext.IsRunMode || unset.Count == 0)
         {
             return builder;
         }
@@ -29,7 +32,7 @@ internal static class JitTuning
             {
                 project.Annotations.Add(new EnvironmentCallbackAnnotation(environment =>
                 {
-                    foreach (var (name, value) in Settings.Where(setting => Environment.GetEnvironmentVariable(setting.Key) is null))
+                    foreach (var (name, value) in unset)
                     {
                         environment.TryAdd(name, value);
                     }
