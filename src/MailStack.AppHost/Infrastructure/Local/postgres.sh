@@ -2,7 +2,8 @@
 # Runs a throwaway PostgreSQL server in the foreground for the local (no-container) stack.
 # Usage: postgres.sh DATA_DIR   with PGPORT (listen port) and POSTGRES_PASSWORD in the environment.
 # initdb runs only when DATA_DIR is empty; as root the server runs as the 'postgres' user,
-# since PostgreSQL refuses to run as root.
+# since PostgreSQL refuses to run as root. Its dynamic shared memory lives in DATA_DIR
+# (dynamic_shared_memory_type=mmap), not in /dev/shm, where a killed server's segments stay behind.
 set -euo pipefail
 data_dir=${1:?usage: postgres.sh DATA_DIR}
 : "${PGPORT:?PGPORT must be set}" "${POSTGRES_PASSWORD:?POSTGRES_PASSWORD must be set}"
@@ -33,4 +34,5 @@ fi
 
 echo "starting $bin_dir/postgres on 127.0.0.1:$PGPORT"
 exec "${as_db_user[@]}" "$bin_dir/postgres" -D "$data_dir" -k "$data_dir" \
-  -c listen_addresses=127.0.0.1 -p "$PGPORT" -c fsync=off -c max_connections=200
+  -c listen_addresses=127.0.0.1 -p "$PGPORT" -c fsync=off -c max_connections=200 \
+  -c dynamic_shared_memory_type=mmap
