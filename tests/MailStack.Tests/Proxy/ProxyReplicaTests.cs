@@ -13,9 +13,15 @@ namespace MailStack.Tests.Proxy;
 /// </summary>
 public sealed partial class ProxyReplicaTests(StackFixture stack)
 {
-    // More than one claim batch (up to 400): enough for both instances to take a share, and every
-    // message costs CPU the whole suite shares, so no more. A sink delay keeps each drain long enough to act on.
-    private const int Count = 600;
+    // Every message costs CPU the whole suite shares (~10 ms over proxy, sink and database), so
+    // few, claimed in batches of 50 (SmallBatches) so that each instance takes several. A sink
+    // delay keeps each drain long enough to act on.
+    private const int Count = 200;
+
+    private static readonly IReadOnlyDictionary<string, string> SmallBatches = new Dictionary<string, string>
+    {
+        ["Proxy:Dispatch:BatchSize"] = "50",
+    };
 
     private readonly ProxyApi _proxy = new(stack);
 
@@ -24,13 +30,13 @@ public sealed partial class ProxyReplicaTests(StackFixture stack)
     {
         await using var sink = await SinkTestKit.StartSinkAsync(Roomy);
         Slow(sink, TimeSpan.FromMilliseconds(20));
-        await using var replicas = await TestProxy.StartAsync(stack, new TestProxyOptions { Replicas = 2 });
+        await using var replicas = await TestProxy.StartAsync(stack, new TestProxyOptions { Replicas = 2, Settings = SmallBatches });
         var syncPath = $"/sync/replicas-{Guid.NewGuid():N}";
         var (tenantId, key) = await QueueSuspendedAsync(replicas, sink, "replicas", syncPath);
 
         // Activating through the second instance wakes it at once, and run-now wakes the first: each
-        // claims a batch at once. At 20 ms per message over 8 connections, a batch of 400 takes one
-        // instance a second or more, so neither can take the other's share before the other starts.
+        // claims a batch at once. At 20 ms per message over 8 connections, the four batches take one
+        // instance half a second or more, so neither can take the other's share before the other starts.
         using (var viaSecond = replicas.Client(key, replica: 1))
         {
             await ActivateAsync(viaSecond, tenantId);
@@ -69,13 +75,13 @@ public sealed partial class ProxyReplicaTests(StackFixture stack)
     {
         await using var sink = await SinkTestKit.StartSinkAsync(Roomy);
         await using var database = await ScratchDatabase.CreateAsync(stack, Cancellation);
-        await using var survivor = await TestProxy.StartAsync(stack, new TestProxyOptions { Database = database });
+        await using var survivor = await TestProxy.StartAsync(stack, new TestProxyOptions { Database = database, Settings = SmallBatches });
         // A short lease for the doomed instance alone: its claims go back to the queue 3 s after it
         // stops renewing them (the survivor keeps the default, so none of its own can lapse meanwhile).
         await using var doomed = await TestProxy.StartAsync(stack, new TestProxyOptions
         {
             Database = database,
-            Settings = new Dictionary<string, string> { ["Proxy:Dispatch:ClaimLease"] = "00:00:03" },
+            Settings = new Dictionary<string, string>(SmallBatches) { ["Proxy:Dispatch:ClaimLease"] = "00:00:03" },
         });
         var (tenantId, key) = await DrainingThroughAsync(doomed, sink, "kill");
         await doomed.KillAsync();
@@ -92,7 +98,7 @@ public sealed partial class ProxyReplicaTests(StackFixture stack)
         // most one unrecorded outcome batch per connection.
         var duplicates = delivered.Count - Count;
         Assert.InRange(duplicates, 0, 8 * 20);
-        TestContext.Current.SendDiagnosticMessage($"killed with {unfinished} (at most one page) unfinished; {duplicates} sent twice");
+        TestContext.Current.SendDiagnosticMessage($"killed with {unfinished} unfinished; {duplicates} sent twice");
     }
 
     [Fact]
@@ -100,9 +106,9 @@ public sealed partial class ProxyReplicaTests(StackFixture stack)
     {
         await using var sink = await SinkTestKit.StartSinkAsync(Roomy);
         await using var database = await ScratchDatabase.CreateAsync(stack, Cancellation);
-        await using var survivor = await TestProxy.StartAsync(stack, new TestProxyOptions { Database = database });
+        await using var survivor = await TestProxy.StartAsync(stack, new TestProxyOptions { Database = database, Settings = SmallBatches });
         // The default five-minute lease: the queue can only finish in time if the stopping instance hands its claims back.
-        await using var stopping = await TestProxy.StartAsync(stack, new TestProxyOptions { Database = database });
+        await using var stopping = await TestProxy.StartAsync(stack, new TestProxyOptions { Database = database, Settings = SmallBatches });
         var (tenantId, key) = await DrainingThroughAsync(stopping, sink, "stop");
         var unfinished = await CountUnfinishedAsync(survivor, tenantId, key);
         Assert.True(unfinished > 0, "the queue was already drained when the instance was to stop; the test proves nothing");
@@ -117,13 +123,13 @@ public sealed partial class ProxyReplicaTests(StackFixture stack)
     /// Queues <see cref="Count"/> messages for a new tenant on <paramref name="sink"/>, slowed so the
     /// drain lasts long enough to interrupt, starts it through <paramref name="instance"/> (another
     /// instance on its database joins at its next poll) and returns once <paramref name="instance"/>
-    /// has sent 100 of them.
+    /// has sent 20 of them.
     /// </summary>
     private async Task<(string TenantId, string Key)> DrainingThroughAsync(TestProxy instance, MailSink sink, string name)
     {
-        // 40 ms per message over 8 connections: the instance's first batch of 400 lasts 2 s or more,
-        // so the queue is far from drained when the test acts after its first 100.
-        Slow(sink, TimeSpan.FromMilliseconds(40));
+        // 200 ms per message over 8 connections an instance: two drain it in 2.5 s or more, so the
+        // queue is far from drained when the test acts after the instance's first 20.
+        Slow(sink, TimeSpan.FromMilliseconds(200));
         var (tenantId, key) = await QueueSuspendedAsync(instance, sink, name);
         using (var viaInstance = instance.Client(key))
         {
@@ -131,8 +137,8 @@ public sealed partial class ProxyReplicaTests(StackFixture stack)
         }
 
         using var metrics = instance.Client(null);
-        await Eventually.GetAsync<object>(async c => await SentByAsync(metrics, tenantId, c) >= 100 ? (object)true : null,
-            "the instance to have sent 100 messages", TimeSpan.FromSeconds(60));
+        await Eventually.GetAsync<object>(async c => await SentByAsync(metrics, tenantId, c) >= 20 ? (object)true : null,
+            "the instance to have sent 20 messages", TimeSpan.FromSeconds(60));
         return (tenantId, key);
     }
 
