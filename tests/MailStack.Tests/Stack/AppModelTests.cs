@@ -81,6 +81,17 @@ public sealed class AppModelTests
         Assert.Single(proxy.Annotations.OfType<HealthCheckAnnotation>());
     }
 
+    [Theory]
+    [InlineData("containers")]
+    [InlineData("local")]
+    public async Task Nothing_waits_for_the_bounce_mailbox_so_the_stack_starts_without_dovecot(string mode)
+    {
+        await using var builder = await BuildModelAsync(mode);
+
+        Assert.Contains(builder.Resources, r => WaitsOf(r).Any());
+        Assert.All(builder.Resources, r => Assert.DoesNotContain("dovecot", WaitsOf(r)));
+    }
+
     [Fact]
     public async Task Every_resource_has_a_health_check()
     {
