@@ -27,6 +27,13 @@ internal static class PostgresResourceBuilderExtensions
             .WithArgs(LocalExecutable.Script(builder, "postgres.sh"), dataDirectory)
             .WithEndpoint(name: LocalPostgresServerResource.EndpointName, scheme: "tcp", env: "PGPORT")
             .WithEnvironment("POSTGRES_PASSWORD", password)
+            .WithEnvironment(context =>
+            {
+                if (runDirectory is not null)
+                {
+                    context.EnvironmentVariables["POSTGRES_TEMPLATE_ROOT"] = runDirectory.Shared("templates");
+                }
+            })
             .WithCustomHealthCheck("query", _ => new NpgsqlHealthCheck(server))
             .OnResourceReady(async (resource, @event, cancellationToken) =>
             {

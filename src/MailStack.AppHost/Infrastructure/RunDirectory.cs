@@ -7,7 +7,8 @@ namespace MailStack.AppHost.Infrastructure;
 /// <summary>
 /// The per-run state folder of local executables (database files, mailboxes, objects).
 /// One folder per AppHost process, removed when the AppHost stops; folders left behind by a
-/// process that was killed are swept at the next start, so nothing piles up in /tmp.
+/// process that was killed are swept at the next start, so nothing piles up in /tmp. Beside the
+/// run folders, <see cref="Shared"/> keeps what every run would make the same way again.
 /// </summary>
 public sealed class RunDirectory
 {
@@ -19,6 +20,9 @@ public sealed class RunDirectory
     public string Path { get; }
 
     public string For(string resourceName) => System.IO.Path.Combine(Path, resourceName);
+
+    /// <summary>A folder kept across runs (beside the run folders, never swept), for a launch script's cache.</summary>
+    public string Shared(string name) => System.IO.Path.Combine(System.IO.Path.GetDirectoryName(Path)!, name);
 
     /// <summary>
     /// Names this run's folder and sweeps folders of dead AppHosts. The launch scripts create

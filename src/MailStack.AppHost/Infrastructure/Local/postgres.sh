@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Runs a throwaway PostgreSQL server in the foreground for the local (no-container) stack.
 # Usage: postgres.sh DATA_DIR   with PGPORT (listen port) and POSTGRES_PASSWORD in the environment.
-# initdb runs only when DATA_DIR is empty; as root the server runs as the 'postgres' user,
-# since PostgreSQL refuses to run as root. Its dynamic shared memory lives in DATA_DIR
-# (dynamic_shared_memory_type=mmap), not in /dev/shm, where a killed server's segments stay behind.
+# A DATA_DIR without a cluster gets one: a copy of the cluster kept in POSTGRES_TEMPLATE_ROOT
+# (made by initdb the first time) with this run's password, or, without that folder, initdb's own.
+# As root the server runs as the 'postgres' user, since PostgreSQL refuses to run as root. Its
+# dynamic shared memory lives in DATA_DIR (dynamic_shared_memory_type=mmap), not in /dev/shm, where
+# a killed server's segments stay behind.
 set -euo pipefail
 data_dir=${1:?usage: postgres.sh DATA_DIR}
 : "${PGPORT:?PGPORT must be set}" "${POSTGRES_PASSWORD:?POSTGRES_PASSWORD must be set}"
@@ -22,17 +24,48 @@ mkdir -p "$data_dir"
 if [ "$(id -u)" = 0 ]; then chown postgres: "$data_dir"; fi
 chmod 700 "$data_dir"
 
-if [ ! -f "$data_dir/PG_VERSION" ]; then
-  echo "initdb in $data_dir"
-  pwfile="$data_dir.pw"
-  printf '%s' "$POSTGRES_PASSWORD" > "$pwfile"
+server_settings=(-c fsync=off -c dynamic_shared_memory_type=mmap)
+
+# initdb DIR PASSWORD: a new cluster whose superuser 'postgres' has PASSWORD.
+init_cluster() {
+  local pwfile="$1.pw"
+  mkdir -p "$1"
+  if [ "$(id -u)" = 0 ]; then chown postgres: "$1"; fi
+  chmod 700 "$1"
+  printf '%s' "$2" > "$pwfile"
   if [ "$(id -u)" = 0 ]; then chown postgres: "$pwfile"; fi
-  "${as_db_user[@]}" "$bin_dir/initdb" -D "$data_dir" -U postgres --pwfile="$pwfile" \
-    --auth=scram-sha-256 --encoding=UTF8 --locale=C.UTF-8 >/dev/null
+  "${as_db_user[@]}" "$bin_dir/initdb" -D "$1" -U postgres --pwfile="$pwfile" \
+    --auth=scram-sha-256 --encoding=UTF8 --locale=C.UTF-8 --no-sync >/dev/null
   rm -f "$pwfile"
+}
+
+if [ ! -f "$data_dir/PG_VERSION" ]; then
+  if [ -n "${POSTGRES_TEMPLATE_ROOT:-}" ]; then
+    # initdb costs a second of CPU, and at a stack's start, with every service starting beside it
+    # on a small machine, up to ten seconds of the start: it runs once per PostgreSQL version.
+    template="$POSTGRES_TEMPLATE_ROOT/postgres-$("$bin_dir/postgres" --version | awk '{print $3}')"
+    if [ ! -f "$template/PG_VERSION" ]; then
+      echo "initdb in $template (kept for the next runs)"
+      mkdir -p "$POSTGRES_TEMPLATE_ROOT"
+      staging="$template.$$"
+      init_cluster "$staging" "template-$$"
+      # Another stack starting at the same time may have made it first: keep theirs.
+      mv -T "$staging" "$template" 2>/dev/null || rm -rf "$staging"
+    fi
+    cp -a "$template/." "$data_dir/"
+    password_sql="ALTER USER postgres PASSWORD '${POSTGRES_PASSWORD//\'/\'\'}'"
+    if ! output=$(printf '%s\n' "$password_sql" | "${as_db_user[@]}" "$bin_dir/postgres" --single -D "$data_dir" "${server_settings[@]}" postgres 2>&1) \
+      || grep -q "ERROR:" <<<"$output"; then
+      echo "ERROR: could not set the password of the copied cluster in $data_dir:" >&2
+      echo "$output" >&2
+      exit 1
+    fi
+  else
+    echo "initdb in $data_dir"
+    init_cluster "$data_dir" "$POSTGRES_PASSWORD"
+  fi
 fi
 
 echo "starting $bin_dir/postgres on 127.0.0.1:$PGPORT"
 exec "${as_db_user[@]}" "$bin_dir/postgres" -D "$data_dir" -k "$data_dir" \
-  -c listen_addresses=127.0.0.1 -p "$PGPORT" -c fsync=off -c max_connections=200 \
-  -c dynamic_shared_memory_type=mmap
+  -c listen_addresses=127.0.0.1 -p "$PGPORT" -c max_connections=200 "${server_settings[@]}"
