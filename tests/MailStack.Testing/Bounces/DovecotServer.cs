@@ -45,18 +45,27 @@ public sealed class DovecotServer : IAsyncDisposable
 
     public static async Task<DovecotServer> StartAsync(string user = "bounces@mailstack.test", CancellationToken cancellationToken = default)
     {
-        var directory = Path.Combine(Path.GetTempPath(), "mailstack-test-dovecot", Guid.NewGuid().ToString("N")[..12]);
-        Directory.CreateDirectory(directory);
-        var server = new DovecotServer(directory, FreePort(), user, Guid.NewGuid().ToString("N"));
-        try
+        // Dovecot reads its port from its config, so the port is chosen before Dovecot binds it, and
+        // another process may take it meanwhile (seen with tests side by side): then another port.
+        for (var attempt = 1; ; attempt++)
         {
-            await server.StartProcessAsync(cancellationToken);
-            return server;
-        }
-        catch
-        {
-            await server.DisposeAsync();
-            throw;
+            var directory = Path.Combine(Path.GetTempPath(), "mailstack-test-dovecot", Guid.NewGuid().ToString("N")[..12]);
+            Directory.CreateDirectory(directory);
+            var server = new DovecotServer(directory, FreePort(), user, Guid.NewGuid().ToString("N"));
+            try
+            {
+                await server.StartProcessAsync(cancellationToken);
+                return server;
+            }
+            catch (InvalidOperationException) when (attempt < 5 && server.Output.Contains("Address already in use", StringComparison.Ordinal))
+            {
+                await server.DisposeAsync();
+            }
+            catch
+            {
+                await server.DisposeAsync();
+                throw;
+            }
         }
     }
 
