@@ -24,7 +24,7 @@ public static class ProxyApplication
         // Registers an NpgsqlDataSource for "maildb" with a health check, so /health reports the database.
         // The stores send the same few dozen statements over and over: prepared once per connection,
         // PostgreSQL stops parsing and planning each of them again (a connection string's own
-        // "Max Auto Prepare" wins).
+        // positive "Max Auto Prepare" wins).
         builder.AddNpgsqlDataSource("maildb", configureDataSourceBuilder: dataSource =>
         {
             if (dataSource.ConnectionStringBuilder.MaxAutoPrepare == 0)

@@ -23,6 +23,18 @@ internal sealed class ReplicaDrain(StackFixture stack)
         ["Proxy:Dispatch:BatchSize"] = "50",
     };
 
+    /// <summary>
+    /// For the instance a test stops or kills mid-drain: a batch of 100 it holds 2.5 s (200 ms a
+    /// message over 8 connections), so it still holds unsent claims when the test acts after its first
+    /// 20; and every send counted at once (outcomes are otherwise written 20 a connection at a time,
+    /// so its counter would jump only when a connection ran out of messages).
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> HeldBatches = new Dictionary<string, string>
+    {
+        ["Proxy:Dispatch:BatchSize"] = "100",
+        ["Proxy:Dispatch:OutcomeBatchSize"] = "1",
+    };
+
     private readonly ProxyApi _proxy = new(stack);
 
     public ProxyApi Api => _proxy;
@@ -56,14 +68,14 @@ internal sealed class ReplicaDrain(StackFixture stack)
 
     /// <summary>
     /// Queues <see cref="Count"/> messages for a new tenant on <paramref name="sink"/>, slowed so the
-    /// drain lasts long enough to interrupt, starts it through <paramref name="instance"/> (another
-    /// instance on its database joins at its next poll) and returns once <paramref name="instance"/>
-    /// has sent 20 of them.
+    /// drain lasts long enough to interrupt, starts it through <paramref name="instance"/> (started
+    /// with <see cref="HeldBatches"/>; another instance on its database joins at its next poll) and
+    /// returns once <paramref name="instance"/> has sent 20 of them.
     /// </summary>
     public async Task<(string TenantId, string Key)> DrainingThroughAsync(TestProxy instance, MailSink sink, string name)
     {
-        // 200 ms per message over 8 connections an instance: two drain it in 2.5 s or more, so the
-        // queue is far from drained when the test acts after the instance's first 20.
+        // 200 ms per message over 8 connections an instance: the instance's first batch of 100 takes
+        // 2.5 s, and it has sent 20 after half a second.
         Slow(sink, TimeSpan.FromMilliseconds(200));
         var (tenantId, key) = await QueueSuspendedAsync(instance, sink, name);
         using (var viaInstance = instance.Client(key))

@@ -26,16 +26,17 @@ chmod 700 "$data_dir"
 
 server_settings=(-c fsync=off -c dynamic_shared_memory_type=mmap)
 
-# initdb DIR PASSWORD: a new cluster whose superuser 'postgres' has PASSWORD.
+# initdb DIR PASSWORD [initdb options]: a new cluster whose superuser 'postgres' has PASSWORD.
 init_cluster() {
-  local pwfile="$1.pw"
-  mkdir -p "$1"
-  if [ "$(id -u)" = 0 ]; then chown postgres: "$1"; fi
-  chmod 700 "$1"
-  printf '%s' "$2" > "$pwfile"
+  local dir=$1 password=$2 pwfile="$1.pw"
+  shift 2
+  mkdir -p "$dir"
+  if [ "$(id -u)" = 0 ]; then chown postgres: "$dir"; fi
+  chmod 700 "$dir"
+  printf '%s' "$password" > "$pwfile"
   if [ "$(id -u)" = 0 ]; then chown postgres: "$pwfile"; fi
-  "${as_db_user[@]}" "$bin_dir/initdb" -D "$1" -U postgres --pwfile="$pwfile" \
-    --auth=scram-sha-256 --encoding=UTF8 --locale=C.UTF-8 --no-sync >/dev/null
+  "${as_db_user[@]}" "$bin_dir/initdb" -D "$dir" -U postgres --pwfile="$pwfile" \
+    --auth=scram-sha-256 --encoding=UTF8 --locale=C.UTF-8 "$@" >/dev/null
   rm -f "$pwfile"
 }
 
@@ -43,26 +44,34 @@ if [ ! -f "$data_dir/PG_VERSION" ]; then
   if [ -n "${POSTGRES_TEMPLATE_ROOT:-}" ]; then
     # initdb costs a second of CPU, and at a stack's start, with every service starting beside it
     # on a small machine, up to ten seconds of the start: it runs once per PostgreSQL version.
-    template="$POSTGRES_TEMPLATE_ROOT/postgres-$("$bin_dir/postgres" --version | awk '{print $3}')"
+    # One per user as well: another user's copy is not readable, nor owned by the right user.
+    template="$POSTGRES_TEMPLATE_ROOT/postgres-$("$bin_dir/postgres" --version | awk '{print $3}')-uid$(id -u)"
     if [ ! -f "$template/PG_VERSION" ]; then
       echo "initdb in $template (kept for the next runs)"
       mkdir -p "$POSTGRES_TEMPLATE_ROOT"
       staging="$template.$$"
+      # Synced (unlike the server's writes, fsync=off): every later run trusts it.
       init_cluster "$staging" "template-$$"
       # Another stack starting at the same time may have made it first: keep theirs.
-      mv -T "$staging" "$template" 2>/dev/null || rm -rf "$staging"
+      if ! mv -T "$staging" "$template" 2>/dev/null; then
+        rm -rf "$staging"
+        [ -f "$template/PG_VERSION" ] || { echo "ERROR: could not keep the cluster in $template" >&2; exit 1; }
+      fi
     fi
     cp -a "$template/." "$data_dir/"
-    password_sql="ALTER USER postgres PASSWORD '${POSTGRES_PASSWORD//\'/\'\'}'"
+    quote="'"
+    password_sql="ALTER USER postgres PASSWORD '${POSTGRES_PASSWORD//$quote/$quote$quote}'"
     if ! output=$(printf '%s\n' "$password_sql" | "${as_db_user[@]}" "$bin_dir/postgres" --single -D "$data_dir" "${server_settings[@]}" postgres 2>&1) \
       || grep -q "ERROR:" <<<"$output"; then
-      echo "ERROR: could not set the password of the copied cluster in $data_dir:" >&2
-      echo "$output" >&2
+      echo "ERROR: could not set the password of the cluster copied to $data_dir:" >&2
+      echo "${output//$POSTGRES_PASSWORD/***}" >&2
+      # Not a cluster to start next time with the template's password.
+      find "$data_dir" -mindepth 1 -delete
       exit 1
     fi
   else
     echo "initdb in $data_dir"
-    init_cluster "$data_dir" "$POSTGRES_PASSWORD"
+    init_cluster "$data_dir" "$POSTGRES_PASSWORD" --no-sync
   fi
 fi
 
