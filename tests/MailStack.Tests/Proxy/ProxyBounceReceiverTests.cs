@@ -103,8 +103,7 @@ public sealed class ProxyBounceReceiverTests(StackFixture stack)
         var report = BounceReportBuilder.Hard($"{ids[3]}@example.test").WithTrackingId(ids[3]).Build();
         uint newValidity = 0;
         var appends = 0;
-        // What the APPEND answered: a UID, or none. A NO stores nothing and is tried again; an OK
-        // without APPENDUID stored the report all the same (tried again, it was there twice).
+        // What the APPEND answered: a UID, or none (then the receiver's record gives it).
         var appended = await Eventually.GetAsync<Tuple<UniqueId?>>(async c =>
         {
             await using var fresh = await MailboxAsync(dovecot);
@@ -118,6 +117,13 @@ public sealed class ProxyBounceReceiverTests(StackFixture stack)
                 }
 
                 newValidity = recreated.UidValidity;
+                // An APPEND refused while Dovecot was still tearing the old folder down may have
+                // stored the report all the same (twice in Processed after a retry, 2 runs in ~30).
+                if (appends > 0 && ((await fresh.FindAsync(ids[3], "Bounces", c)).Count > 0 || (await fresh.FindAsync(ids[3], Processed, c)).Count > 0))
+                {
+                    return Tuple.Create<UniqueId?>(null);
+                }
+
                 appends++;
                 return Tuple.Create(await fresh.AppendAsync(report, "Bounces", c));
             }
