@@ -24,14 +24,15 @@ internal sealed class ReplicaDrain(StackFixture stack)
     };
 
     /// <summary>
-    /// For the instance a test stops or kills mid-drain: a batch of 100 it holds 2.5 s (200 ms a
-    /// message over 8 connections), so it still holds unsent claims when the test acts after its first
-    /// 20; and every send counted at once (outcomes are otherwise written 20 a connection at a time,
+    /// For the instance a test stops or kills mid-drain: one batch of all 200, which it holds 5 s
+    /// (200 ms a message over 8 connections; a batch of 100 was sent in full once before a loaded test
+    /// acted), so it still holds unsent claims when the test acts after its first 20; and every send
+    /// counted at once (outcomes are otherwise written 20 a connection at a time,
     /// so its counter would jump only when a connection ran out of messages).
     /// </summary>
     public static readonly IReadOnlyDictionary<string, string> HeldBatches = new Dictionary<string, string>
     {
-        ["Proxy:Dispatch:BatchSize"] = "100",
+        ["Proxy:Dispatch:BatchSize"] = "200",
         ["Proxy:Dispatch:OutcomeBatchSize"] = "1",
     };
 
@@ -74,8 +75,8 @@ internal sealed class ReplicaDrain(StackFixture stack)
     /// </summary>
     public async Task<(string TenantId, string Key)> DrainingThroughAsync(TestProxy instance, MailSink sink, string name)
     {
-        // 200 ms per message over 8 connections an instance: the instance's first batch of 100 takes
-        // 2.5 s, and it has sent 20 after half a second.
+        // 200 ms per message over 8 connections: the instance's batch of 200 takes 5 s, and it has
+        // sent 20 after half a second.
         Slow(sink, TimeSpan.FromMilliseconds(200));
         var (tenantId, key) = await QueueSuspendedAsync(instance, sink, name);
         using (var viaInstance = instance.Client(key))
