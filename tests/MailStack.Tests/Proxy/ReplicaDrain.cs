@@ -32,13 +32,11 @@ internal sealed class ReplicaDrain(StackFixture stack)
     /// </summary>
     public static readonly IReadOnlyDictionary<string, string> HeldBatches = new Dictionary<string, string>
     {
-        ["Proxy:Dispatch:BatchSize"] = "200",
+        ["Proxy:Dispatch:BatchSize"] = Count.ToString(CultureInfo.InvariantCulture),
         ["Proxy:Dispatch:OutcomeBatchSize"] = "1",
     };
 
-    private readonly ProxyApi _proxy = new(stack);
-
-    public ProxyApi Api => _proxy;
+    public ProxyApi Api { get; } = new(stack);
 
     /// <summary>Every message's subject, in order.</summary>
     public static IEnumerable<string> Subjects => Enumerable.Range(0, Count).Select(Subject).Order(StringComparer.Ordinal);
@@ -57,9 +55,9 @@ internal sealed class ReplicaDrain(StackFixture stack)
     public async Task<(string TenantId, string Key)> QueueSuspendedAsync(TestProxy proxy, MailSink sink, string name, string? syncPath = null)
     {
         var tenantId = NewId(name);
-        var reportsTo = syncPath is null ? null : _proxy.EchoUrl("echo-tenant1");
+        var reportsTo = syncPath is null ? null : Api.EchoUrl("echo-tenant1");
         using var admin = proxy.Client();
-        var key = await _proxy.CreateTenantAsync(tenantId, sink.Host, sink.SmtpPort, reportsTo, syncPath, admin);
+        var key = await Api.CreateTenantAsync(tenantId, sink.Host, sink.SmtpPort, reportsTo, syncPath, admin);
         using var tenant = proxy.Client(key);
         await tenant.SuspendAsync(tenantId);
         var added = await tenant.AddMessagesAsync([.. Enumerable.Range(0, Count).Select(i => OutgoingMessage.For(tenantId, $"r{i}", $"user{i}@replicas.test", Subject(i), "x"))]);
@@ -101,7 +99,7 @@ internal sealed class ReplicaDrain(StackFixture stack)
     public async Task WaitUntilDrainedAsync(TestProxy proxy, string tenantId, string key, TimeSpan timeout)
     {
         using var tenant = proxy.Client(key);
-        await _proxy.WaitUntilSettledAsync(tenant, tenantId, timeout, proxy);
+        await Api.WaitUntilSettledAsync(tenant, tenantId, timeout, proxy);
     }
 
     public static List<string> SubjectsAt(MailSink sink) =>
