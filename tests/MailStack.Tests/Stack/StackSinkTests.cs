@@ -5,6 +5,11 @@ using MimeKit;
 namespace MailStack.Tests.Stack;
 
 /// <summary>The tenant sinks as the stack runs them: SMTP in, API out, and each tenant's mail kept apart.</summary>
+/// <remarks>
+/// Alone, because the purge empties sink-tenant2 for everyone: the bounce receiver's tests read its
+/// IMAP mailbox, and a purge in the middle of one took the report it waited for.
+/// </remarks>
+[Collection(nameof(RunsAlone))]
 public sealed class StackSinkTests(StackFixture stack)
 {
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
@@ -56,7 +61,7 @@ public sealed class StackSinkTests(StackFixture stack)
     [Fact]
     public async Task Purge_command_empties_a_sink()
     {
-        // Purging is global to the sink: no other test relies on mail staying in sink-tenant2.
+        // Purging is global to the sink: this class runs alone (RunsAlone).
         using var tenant2 = ClientFor("sink-tenant2");
         var to = tenant2.NewAddress("purge-command");
         await SendAsync("sink-tenant2", to, "to be purged");
