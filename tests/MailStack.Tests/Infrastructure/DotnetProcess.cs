@@ -3,28 +3,14 @@ using System.Text;
 
 namespace MailStack.Tests.Infrastructure;
 
-public static class AppHostProject
-{
-    public static string Path => Projects.MailStack_AppHost.ProjectPath;
-
-    /// <summary>The configuration this test assembly (and so the AppHost beside it) was built in.</summary>
-#if DEBUG
-    public const string Configuration = "Debug";
-#else
-    public const string Configuration = "Release";
-#endif
-
-    /// <summary>The folder a project of the repository (e.g. <c>MailStack.Proxy</c>) was built to, beside this test assembly's build.</summary>
-    public static string OutputDirectory(string project) =>
-        System.IO.Path.GetFullPath(System.IO.Path.Combine(Path, "..", project, "bin", Configuration, "net10.0"));
-}
-
 /// <summary>Runs the dotnet CLI as a child process, bounded in time, capturing its output.</summary>
 public static class DotnetProcess
 {
     public sealed record Result(int ExitCode, string Output);
 
-    public static async Task<Result> RunAsync(IEnumerable<string> args, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <param name="environment">Variables set for the child on top of this process's own.</param>
+    public static async Task<Result> RunAsync(IEnumerable<string> args, TimeSpan timeout, CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var startInfo = new ProcessStartInfo("dotnet")
         {
@@ -35,6 +21,11 @@ public static class DotnetProcess
         foreach (var arg in args)
         {
             startInfo.ArgumentList.Add(arg);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            startInfo.Environment[name] = value;
         }
 
         using var process = Process.Start(startInfo) ?? throw new InvalidOperationException("dotnet did not start");

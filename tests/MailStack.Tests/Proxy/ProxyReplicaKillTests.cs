@@ -3,7 +3,7 @@ using static MailStack.Tests.Proxy.ReplicaDrain;
 
 namespace MailStack.Tests.Proxy;
 
-/// <summary>One of two proxy processes draining one queue (<see cref="ReplicaDrain"/>) is killed: the other finishes.</summary>
+/// <summary>One of two proxy instances draining one queue (<see cref="ReplicaDrain"/>), a process, is killed: the other finishes.</summary>
 public sealed class ProxyReplicaKillTests(StackFixture stack)
 {
     private readonly ReplicaDrain _drain = new(stack);
@@ -13,7 +13,7 @@ public sealed class ProxyReplicaKillTests(StackFixture stack)
     {
         await using var sink = await StartSinkAsync();
         await using var database = await ScratchDatabase.CreateAsync(stack, Cancellation);
-        await using var survivor = await TestProxy.StartAsync(stack, new TestProxyOptions { Database = database, Settings = SmallBatches });
+        await using var survivor = await TestProxy.StartAsync(stack, new TestProxyOptions { Hosting = ProxyHosting.InProcess, Database = database, Settings = SmallBatches });
         // A short lease for the doomed instance alone: its claims go back to the queue 3 s after it
         // stops renewing them (the survivor keeps the default, so none of its own can lapse meanwhile).
         await using var doomed = await TestProxy.StartAsync(stack, new TestProxyOptions

@@ -5,7 +5,7 @@ using static MailStack.Tests.Proxy.ReplicaDrain;
 
 namespace MailStack.Tests.Proxy;
 
-/// <summary>One of two proxy processes draining one queue (<see cref="ReplicaDrain"/>) is stopped: it hands its claims back.</summary>
+/// <summary>One of two proxy instances draining one queue (<see cref="ReplicaDrain"/>), a process, is stopped: it hands its claims back.</summary>
 public sealed class ProxyReplicaStopTests(StackFixture stack)
 {
     private readonly ReplicaDrain _drain = new(stack);
@@ -15,7 +15,7 @@ public sealed class ProxyReplicaStopTests(StackFixture stack)
     {
         await using var sink = await StartSinkAsync();
         await using var database = await ScratchDatabase.CreateAsync(stack, Cancellation);
-        await using var survivor = await TestProxy.StartAsync(stack, new TestProxyOptions { Database = database, Settings = SmallBatches });
+        await using var survivor = await TestProxy.StartAsync(stack, new TestProxyOptions { Hosting = ProxyHosting.InProcess, Database = database, Settings = SmallBatches });
         // The default five-minute lease: the queue can only finish in time if the stopping instance hands its claims back.
         await using var stopping = await TestProxy.StartAsync(stack, new TestProxyOptions { Database = database, Settings = HeldBatches });
         var (tenantId, key) = await _drain.DrainingThroughAsync(stopping, sink, "stop");

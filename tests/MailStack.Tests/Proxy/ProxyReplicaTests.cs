@@ -3,7 +3,7 @@ using static MailStack.Tests.Proxy.ReplicaDrain;
 
 namespace MailStack.Tests.Proxy;
 
-/// <summary>Two proxy processes drain one queue (<see cref="ReplicaDrain"/>): each one's share is counted.</summary>
+/// <summary>Two proxy instances drain one queue (<see cref="ReplicaDrain"/>): each one's share is counted.</summary>
 public sealed class ProxyReplicaTests(StackFixture stack)
 {
     private readonly ReplicaDrain _drain = new(stack);
@@ -13,7 +13,7 @@ public sealed class ProxyReplicaTests(StackFixture stack)
     {
         await using var sink = await StartSinkAsync();
         Slow(sink, TimeSpan.FromMilliseconds(20));
-        await using var replicas = await TestProxy.StartAsync(stack, new TestProxyOptions { Replicas = 2, Settings = SmallBatches });
+        await using var replicas = await TestProxy.StartAsync(stack, new TestProxyOptions { Hosting = ProxyHosting.InProcess, Replicas = 2, Settings = SmallBatches });
         var syncPath = $"/sync/replicas-{Guid.NewGuid():N}";
         var (tenantId, key) = await _drain.QueueSuspendedAsync(replicas, sink, "replicas", syncPath);
 

@@ -6,8 +6,10 @@ using static MailStack.Tests.Proxy.ProxyApi;
 namespace MailStack.Tests.Proxy;
 
 /// <summary>
-/// What the replica tests share: proxy processes on a database of their own draining one tenant's
-/// queue into a sink of the test's own, which counts every delivery. Never beside the stack's
+/// What the replica tests share: proxy instances on a database of their own draining one tenant's
+/// queue into a sink of the test's own, which counts every delivery. Only an instance a test stops
+/// or kills is a process of its own; the others run in the test process (a process start costs
+/// ~4 s of CPU that the whole suite shares). Never beside the stack's
 /// proxy: an instance on the stack's database would send other tests' mail too, and a killed one
 /// would send some of it twice. Each test is a class of its own, so that they run side by side.
 /// </summary>

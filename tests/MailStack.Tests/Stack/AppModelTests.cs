@@ -162,21 +162,21 @@ public sealed class AppModelTests
     [Fact]
     public async Task A_trace_sample_ratio_outside_0_to_1_stops_the_apphost_with_a_clear_error()
     {
-        var result = await DotnetProcess.RunAsync(
-            ["run", "--no-build", "-c", AppHostProject.Configuration, "--project", AppHostProject.Path, "--", "--publisher", "manifest", "--output-path", Path.Combine(Path.GetTempPath(), $"mailstack-manifest-{Guid.NewGuid():N}.json"), "--MailStack:TraceSampleRatio=2"],
+        var result = await AppHostProject.RunAsync(
+            ["--publisher", "manifest", "--output-path", Path.Combine(Path.GetTempPath(), $"mailstack-manifest-{Guid.NewGuid():N}.json"), "--MailStack:TraceSampleRatio=2"],
             TimeSpan.FromMinutes(2), Cancellation);
         Assert.NotEqual(0, result.ExitCode);
         Assert.Contains("MailStack:TraceSampleRatio must be a number from 0 to 1, not '2'", result.Output, StringComparison.Ordinal);
     }
 
-    /// <summary>Runs the AppHost's manifest publisher (a real <c>dotnet run</c>) and returns the manifest.</summary>
+    /// <summary>Runs the AppHost's manifest publisher (as <c>dotnet run</c> does) and returns the manifest.</summary>
     private static async Task<JsonDocument> PublishManifestAsync(string mode, params string[] settings)
     {
         var output = Path.Combine(Path.GetTempPath(), $"mailstack-manifest-{Guid.NewGuid():N}.json");
         try
         {
-            var result = await DotnetProcess.RunAsync(
-                ["run", "--no-build", "-c", AppHostProject.Configuration, "--project", AppHostProject.Path, "--", "--publisher", "manifest", "--output-path", output, $"--MailStack:Infrastructure={mode}", .. settings],
+            var result = await AppHostProject.RunAsync(
+                ["--publisher", "manifest", "--output-path", output, $"--MailStack:Infrastructure={mode}", .. settings],
                 TimeSpan.FromMinutes(2), Cancellation);
             Assert.True(result.ExitCode == 0, result.Output);
             return JsonDocument.Parse(await File.ReadAllTextAsync(output, Cancellation));
