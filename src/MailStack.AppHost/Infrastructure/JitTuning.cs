@@ -5,7 +5,9 @@ namespace MailStack.AppHost.Infrastructure;
 /// profile-guided instrumentation, and only methods called 500 times (not 30) recompiled optimized.
 /// A local stack's services live minutes to hours and see a test run at a time; by default their
 /// background recompilation took half their CPU in the test suite, and the proxy delivered 400–450
-/// msgs/s in the throughput bench against 650–670 with this (bench/README.md). Run mode only (a
+/// msgs/s in the throughput bench against 650–670 with this (bench/README.md). JIT'd code is also
+/// written in place (W^X off): mapping each page writable and back again cost the test suite ~8 %
+/// of its CPU, a hardening a local stack of test services does without. Run mode only (a
 /// published manifest keeps the runtime's defaults); a value set in the AppHost's environment wins.
 /// scripts/test.sh gives the same settings to the processes the stack does not start.
 /// </summary>
@@ -15,6 +17,7 @@ internal static class JitTuning
     {
         ["DOTNET_TieredPGO"] = "0",
         ["DOTNET_TC_CallCountThreshold"] = "500",
+        ["DOTNET_EnableWriteXorExecute"] = "0",
     };
 
     public static IDistributedApplicationBuilder TuneJitForBursts(this IDistributedApplicationBuilder builder)
