@@ -106,7 +106,8 @@ public sealed class AppModelTests
     [Fact]
     public async Task Dev_ports_are_the_documented_ones()
     {
-        await using var builder = await BuildModelAsync("local");
+        // As `dotnet run` builds it: the testing builder randomizes ports.
+        await using var builder = await BuildModelAsync("local", "DcpPublisher:RandomizePorts=false");
         int? PortOf(string resource, string endpoint) =>
             Assert.Single(builder.Resources.Single(r => r.Name == resource).Annotations.OfType<EndpointAnnotation>(), e => e.Name == endpoint).Port;
 
@@ -117,6 +118,19 @@ public sealed class AppModelTests
         Assert.Equal(1143, PortOf("sink-tenant1", "imap"));
         Assert.Equal(1144, PortOf("sink-tenant2", "imap"));
         Assert.Equal(8000, PortOf("proxy", "http"));
+    }
+
+    [Fact]
+    public async Task Sinks_take_smtp_without_dcps_proxy_on_a_free_port_when_ports_are_randomized()
+    {
+        // The testing builder randomizes ports; Aspire does so for proxied endpoints only.
+        await using var builder = await BuildModelAsync("local");
+        foreach (var name in new[] { "sink-tenant1", "sink-tenant2" })
+        {
+            var smtp = Assert.Single(builder.Resources.Single(r => r.Name == name).Annotations.OfType<EndpointAnnotation>(), e => e.Name == "smtp");
+            Assert.False(smtp.IsProxied, $"{name}: SMTP goes through DCP's proxy");
+            Assert.Null(smtp.Port);
+        }
     }
 
     private static async Task<List<string>> ArgsOfAsync(ExecutableResource resource)
