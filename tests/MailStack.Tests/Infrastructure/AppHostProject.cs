@@ -13,6 +13,12 @@ public static class AppHostProject
     public const string Configuration = "Release";
 #endif
 
+    /// <summary>
+    /// The setting that builds the model with the ports of <c>dotnet run</c>: Aspire's testing builder
+    /// otherwise randomizes them (and the AppHost leaves a sink's unproxied SMTP port to DCP then).
+    /// </summary>
+    public const string DevPorts = "DcpPublisher:RandomizePorts=false";
+
     /// <summary>The folder a project of the repository (e.g. <c>MailStack.Proxy</c>) was built to, beside this test assembly's build.</summary>
     public static string OutputDirectory(string project) =>
         System.IO.Path.GetFullPath(System.IO.Path.Combine(Path, "..", project, "bin", Configuration, "net10.0"));

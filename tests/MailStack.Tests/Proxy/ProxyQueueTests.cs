@@ -155,35 +155,28 @@ public sealed class ProxyQueueTests(StackFixture stack)
     {
         // A proxy of its own (its own database, so no other proxy takes the message) that polls every
         // ten minutes: once the message is due, only run-now can send it within the test.
-        await using (var proxy = await TestProxy.StartAsync(stack, new TestProxyOptions { Hosting = ProxyHosting.InProcess, Settings = new Dictionary<string, string> { ["Proxy:Dispatch:PollInterval"] = "00:10:00" } }))
+        await using var proxy = await TestProxy.StartAsync(stack, new TestProxyOptions
         {
-            using var admin = proxy.Client();
-            var tenantId = NewId("runnow");
-            var smtp = stack.App.GetEndpoint("sink-tenant1", "smtp");
-            using (var created = await admin.PostAsJsonAsync("/tenant", new { id = tenantId }, Cancellation))
-            {
-                Assert.Equal(HttpStatusCode.OK, created.StatusCode);
-            }
+            Hosting = ProxyHosting.InProcess,
+            Settings = new Dictionary<string, string> { ["Proxy:Dispatch:PollInterval"] = "00:10:00" },
+        });
+        using var admin = proxy.Client();
+        var tenantId = NewId("runnow");
+        await _proxy.CreateTenantAsync(tenantId, echo: null, admin: admin);
 
-            using (var account = await admin.PostAsJsonAsync("/account", new { id = "main", tenant_id = tenantId, host = smtp.Host, port = smtp.Port, use_tls = false }, Cancellation))
-            {
-                Assert.Equal(HttpStatusCode.OK, account.StatusCode);
-            }
+        using var sink = _proxy.Sink("sink-tenant1");
+        var to = sink.NewAddress("run-now");
+        // Enqueueing wakes dispatch, so the message must not be due yet then: due five seconds
+        // later, time enough for that claim even on a loaded machine (two seconds were not, at load 49).
+        var due = DateTimeOffset.UtcNow.AddSeconds(5);
+        await admin.AddMessagesAsync(Message(tenantId, "later", to) with { DeferredTs = due.ToUnixTimeSeconds() });
+        var quietUntil = due.AddSeconds(3) - DateTimeOffset.UtcNow;
+        await Eventually.NeverAsync(async c => (await sink.SearchAsync(MailSinkClient.To(to), cancellationToken: c)).Count > 0, quietUntil, "a send before run-now");
+        Assert.Equal(MessageStatus.Pending, (await admin.FindMessageAsync(tenantId, "later", Cancellation))!.Status);
 
-            using var sink = _proxy.Sink("sink-tenant1");
-            var to = sink.NewAddress("run-now");
-            // Enqueueing wakes dispatch, so the message must not be due yet then: due five seconds
-            // later, time enough for that claim even on a loaded machine (two seconds were not, at load 49).
-            var due = DateTimeOffset.UtcNow.AddSeconds(5);
-            await admin.AddMessagesAsync(Message(tenantId, "later", to) with { DeferredTs = due.ToUnixTimeSeconds() });
-            var quietUntil = due.AddSeconds(3) - DateTimeOffset.UtcNow;
-            await Eventually.NeverAsync(async c => (await sink.SearchAsync(MailSinkClient.To(to), cancellationToken: c)).Count > 0, quietUntil, "a send before run-now");
-            Assert.Equal(MessageStatus.Pending, (await admin.FindMessageAsync(tenantId, "later", Cancellation))!.Status);
-
-            await admin.RunNowAsync(tenantId);
-            Assert.Equal("later", (await sink.WaitForMessageAsync(MailSinkClient.To(to), TimeSpan.FromSeconds(30), Cancellation)).Subject);
-            await WaitForStatusAsync(admin, tenantId, "later", s => s == MessageStatus.Sent);
-        }
+        await admin.RunNowAsync(tenantId);
+        Assert.Equal("later", (await sink.WaitForMessageAsync(MailSinkClient.To(to), TimeSpan.FromSeconds(30), Cancellation)).Subject);
+        await WaitForStatusAsync(admin, tenantId, "later", s => s == MessageStatus.Sent);
     }
 
     [Fact]

@@ -106,8 +106,7 @@ public sealed class AppModelTests
     [Fact]
     public async Task Dev_ports_are_the_documented_ones()
     {
-        // As `dotnet run` builds it: the testing builder randomizes ports.
-        await using var builder = await BuildModelAsync("local", "DcpPublisher:RandomizePorts=false");
+        await using var builder = await BuildModelAsync("local", AppHostProject.DevPorts);
         int? PortOf(string resource, string endpoint) =>
             Assert.Single(builder.Resources.Single(r => r.Name == resource).Annotations.OfType<EndpointAnnotation>(), e => e.Name == endpoint).Port;
 

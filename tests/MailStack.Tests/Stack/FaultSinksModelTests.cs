@@ -80,8 +80,7 @@ public sealed class FaultSinksModelTests
     [Fact]
     public async Task With_the_setting_on_each_fault_sink_has_its_preset_ports_ui_and_health_checks()
     {
-        // As `dotnet run` builds it: the testing builder randomizes ports.
-        await using var builder = await BuildModelAsync("MailStack:FaultSinks=true", "DcpPublisher:RandomizePorts=false");
+        await using var builder = await BuildModelAsync("MailStack:FaultSinks=true", AppHostProject.DevPorts);
         var tenantSink = Assert.Single(builder.Resources, r => r.Name == "sink-tenant1");
         foreach (var (name, smtpPort, httpPort, preset) in Expected)
         {
