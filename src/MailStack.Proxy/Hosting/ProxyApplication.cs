@@ -22,16 +22,7 @@ public static class ProxyApplication
         // Npgsql logs every command at Information: the dispatcher's idle polls would fill the dashboard's logs.
         builder.Logging.AddFilter("Npgsql.Command", LogLevel.Warning);
         // Registers an NpgsqlDataSource for "maildb" with a health check, so /health reports the database.
-        // The stores send the same few dozen statements over and over: prepared once per connection,
-        // PostgreSQL stops parsing and planning each of them again (a connection string's own
-        // positive "Max Auto Prepare" wins).
-        builder.AddNpgsqlDataSource("maildb", configureDataSourceBuilder: dataSource =>
-        {
-            if (dataSource.ConnectionStringBuilder.MaxAutoPrepare == 0)
-            {
-                dataSource.ConnectionStringBuilder.MaxAutoPrepare = 64;
-            }
-        });
+        builder.AddNpgsqlDataSource("maildb", configureDataSourceBuilder: dataSource => DatabaseSettings.Apply(dataSource.ConnectionStringBuilder));
         builder.Services.ConfigureHttpJsonOptions(json => WireJson.Configure(json.SerializerOptions));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddProxyPersistence();

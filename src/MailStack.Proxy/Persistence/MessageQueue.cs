@@ -12,20 +12,32 @@ namespace MailStack.Proxy.Persistence;
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1711", Justification = "It is the message queue.")]
 public sealed class MessageQueue(NpgsqlDataSource db)
 {
-    /// <summary>The waiting statuses as SQL literals (from the one mapping), so the planner can use the partial index on ready messages.</summary>
+    /// <summary>The waiting statuses as SQL literals, from the one mapping.</summary>
     private static readonly string WaitingList = SqlList(MessageStatuses.Waiting);
 
+    /// <summary>The open statuses as SQL literals: the predicate of the <c>messages_claimable</c> index.</summary>
+    private static readonly string OpenList = SqlList(MessageStatuses.Open);
+
+    // Tenant by tenant, through messages_claimable in sending order: each tenant's first $2 claimable
+    // messages, then the first $2 of those. The global order is kept (any of the first $2 overall is
+    // among its tenant's first $2), and a suspended tenant's backlog is never read: scanning every
+    // waiting message with a tenant lookup each took 244 ms per claim behind 54,000 suspended ones.
     private static readonly string ClaimSql = $"""
             UPDATE messages m SET status = $4, claimed_until = now() + $3, updated_at = now()
             WHERE m.pk IN (
-                SELECT c.pk FROM messages c JOIN tenants t ON t.id = c.tenant_id
-                WHERE (c.status IN {WaitingList} OR (c.status = $4 AND c.claimed_until < now()))
-                  AND coalesce(c.deferred_ts, 0) <= $1 AND c.enqueued_at <= now() - $5
-                  AND t.active AND NOT ('*' = ANY(t.suspended_batches))
-                  AND (c.batch_code IS NULL OR NOT (c.batch_code = ANY(t.suspended_batches)))
-                ORDER BY c.priority, c.created_at, c.pk
-                LIMIT $2
-                FOR UPDATE OF c SKIP LOCKED)
+                SELECT r.pk FROM tenants t
+                CROSS JOIN LATERAL (
+                    SELECT c.pk, c.priority, c.created_at FROM messages c
+                    WHERE c.tenant_id = t.id AND c.status IN {OpenList}
+                      AND (c.status IN {WaitingList} OR c.claimed_until < now())
+                      AND coalesce(c.deferred_ts, 0) <= $1 AND c.enqueued_at <= now() - $5
+                      AND (c.batch_code IS NULL OR NOT (c.batch_code = ANY(t.suspended_batches)))
+                    ORDER BY c.priority, c.created_at, c.pk
+                    LIMIT $2
+                    FOR UPDATE OF c SKIP LOCKED) r
+                WHERE t.active AND NOT ('*' = ANY(t.suspended_batches))
+                ORDER BY r.priority, r.created_at, r.pk
+                LIMIT $2)
             RETURNING m.pk, m.tenant_id, m.id, m.account_id, m.payload, m.retry_count, m.priority, m.trace_parent
             """;
 
