@@ -1,3 +1,4 @@
+using MailStack.AppHost.Infrastructure;
 using Microsoft.Extensions.Configuration;
 
 namespace Aspire.Hosting;
@@ -23,15 +24,21 @@ internal static class MailProxyResourceBuilderExtensions
             ? builder.AddParameter($"{name}-admin-token", fixedToken, secret: true).Resource
             : ParameterResourceBuilderExtensions.CreateDefaultPasswordParameter(builder, $"{name}-admin-token", special: false);
         var proxy = builder.AddProject<Projects.MailStack_Proxy>(name);
-        if (builder.Configuration.GetValue(ReplicasKey, 1) is > 1 and var replicas)
+        var replicas = builder.Configuration.GetValue(ReplicasKey, 1);
+        if (replicas > 1)
         {
-            // Replicas share maildb (claims are replica-safe); the fixed port balances over them.
-            proxy.WithReplicas(replicas);
+            // Replicas share maildb (claims are replica-safe); DCP's proxy on the fixed port balances over them.
+            proxy.WithReplicas(replicas).WithHttpEndpoint(port: httpPort, name: "http");
+        }
+        else
+        {
+            // One instance listens on the port itself: one hop less for every request (enqueue and
+            // latency in bench/README.md).
+            proxy.WithHttpEndpoint(port: builder.UnproxiedPort(httpPort), name: "http", isProxied: false);
         }
 
         return proxy
             .WithAnnotation(new AdminTokenAnnotation(adminToken))
-            .WithHttpEndpoint(port: httpPort, name: "http")
             .WithEnvironment("Proxy__AdminToken", adminToken)
             // The tenant sinks present self-signed certificates on STARTTLS.
             .WithEnvironment("Proxy__Dispatch__AllowUntrustedCertificates", "true")

@@ -1,3 +1,4 @@
+using MailStack.AppHost.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -11,9 +12,6 @@ internal static class MailSinkResourceBuilderExtensions
     public const string PurgeCommandName = "purge-messages";
     public const string SettingsSection = "MailStack:Sink";
 
-    /// <summary>Set (to true) by Aspire's testing builder: every port a random free one, so test stacks and a dev stack never collide.</summary>
-    private const string RandomizePortsKey = "DcpPublisher:RandomizePorts";
-
     /// <param name="smtpPort">Fixed SMTP port under <c>dotnet run</c> (tests get random ports).</param>
     /// <param name="httpPort">Fixed HTTP (API and UI) port under <c>dotnet run</c>.</param>
     /// <param name="imapPort">
@@ -26,9 +24,8 @@ internal static class MailSinkResourceBuilderExtensions
         var sink = builder.AddProject<Projects.MailStack_Sink>(name)
             .WithHttpEndpoint(port: httpPort, name: "http")
             // Not through DCP's proxy: every message the proxy delivers crossed it, and the throughput bench
-            // delivered 830 msgs/s through it against 1,055 straight to the sink (bench/README.md). Aspire
-            // randomizes only proxied ports, so a randomizing host (the testing builder) gets a free one here.
-            .WithEndpoint(port: builder.Configuration.GetValue<bool>(RandomizePortsKey) ? null : smtpPort, name: SmtpEndpointName, scheme: "smtp",
+            // delivered 830 msgs/s through it against 1,055 straight to the sink (bench/README.md).
+            .WithEndpoint(port: builder.UnproxiedPort(smtpPort), name: SmtpEndpointName, scheme: "smtp",
                 env: "Sink__Smtp__Port", isProxied: false)
             .WithUrlForEndpoint("http", url =>
             {

@@ -120,15 +120,15 @@ public sealed class AppModelTests
     }
 
     [Fact]
-    public async Task Sinks_take_smtp_without_dcps_proxy_on_a_free_port_when_ports_are_randomized()
+    public async Task Sinks_smtp_and_a_single_proxy_skip_dcps_proxy_on_a_free_port_when_ports_are_randomized()
     {
         // The testing builder randomizes ports; Aspire does so for proxied endpoints only.
         await using var builder = await BuildModelAsync("local");
-        foreach (var name in new[] { "sink-tenant1", "sink-tenant2" })
+        foreach (var (name, endpoint) in new[] { ("sink-tenant1", "smtp"), ("sink-tenant2", "smtp"), ("proxy", "http") })
         {
-            var smtp = Assert.Single(builder.Resources.Single(r => r.Name == name).Annotations.OfType<EndpointAnnotation>(), e => e.Name == "smtp");
-            Assert.False(smtp.IsProxied, $"{name}: SMTP goes through DCP's proxy");
-            Assert.Null(smtp.Port);
+            var unproxied = Assert.Single(builder.Resources.Single(r => r.Name == name).Annotations.OfType<EndpointAnnotation>(), e => e.Name == endpoint);
+            Assert.False(unproxied.IsProxied, $"{name}: {endpoint} goes through DCP's proxy");
+            Assert.Null(unproxied.Port);
         }
     }
 
@@ -153,7 +153,10 @@ public sealed class AppModelTests
         }
 
         await using var three = await BuildModelAsync("local", "MailStack:Proxy:Replicas=3");
-        Assert.Equal(3, Assert.Single(Find<ProjectResource>(three, "proxy").Annotations.OfType<ReplicaAnnotation>()).Replicas);
+        var proxy = Find<ProjectResource>(three, "proxy");
+        Assert.Equal(3, Assert.Single(proxy.Annotations.OfType<ReplicaAnnotation>()).Replicas);
+        // Requests are balanced over the replicas by DCP's proxy on the one port.
+        Assert.True(Assert.Single(proxy.Annotations.OfType<EndpointAnnotation>(), e => e.Name == "http").IsProxied);
     }
 
     [Fact]
