@@ -513,7 +513,7 @@ internal sealed partial class SmtpSession
         }
 
         await ReplyNowAsync("354 End data with <CR><LF>.<CR><LF>", cancellationToken);
-        using var activity = SmtpTelemetry.Source.StartActivity("smtp message", ActivityKind.Server);
+        var dataStarted = DateTimeOffset.UtcNow;
         using var body = new MemoryStream();
         DataStatus status;
         using (var stall = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
@@ -529,13 +529,18 @@ internal sealed partial class SmtpSession
             }
         }
 
+        var envelope = new Envelope(_mailFrom, [.. _recipients]) { Dsn = new EnvelopeDsn(_dsnReturn, _envelopeId, [.. _recipientDsn]), Helo = _helo };
+        // Read before the message's span starts: a traceparent header puts the span in the sender's trace.
+        (byte[] Raw, MessageSummaryFields Summary)? prepared = status == DataStatus.Complete
+            ? MessageIngestion.Prepare(envelope, body.GetBuffer(), (int)body.Length, _options.HostName)
+            : null;
+        using var activity = SmtpTelemetry.StartMessage(prepared?.Summary.TraceParent, dataStarted);
         if (status == DataStatus.EndOfStream)
         {
             SmtpTelemetry.MessagesRejected.Add(1);
             return false; // disconnected mid-DATA: nothing is stored
         }
 
-        var envelope = new Envelope(_mailFrom, [.. _recipients]) { Dsn = new EnvelopeDsn(_dsnReturn, _envelopeId, [.. _recipientDsn]), Helo = _helo };
         ResetTransaction();
         if (status == DataStatus.TooLarge)
         {
@@ -549,14 +554,8 @@ internal sealed partial class SmtpSession
             return await ReplyInjectedAsync(rejected, cancellationToken);
         }
 
-        var (raw, summary) = MessageIngestion.Prepare(envelope, body.GetBuffer(), (int)body.Length, _options.HostName);
-        StoredMessage stored;
-        using (var received = SmtpTelemetry.ContinueSendersTrace(summary.TraceParent, activity))
-        {
-            stored = _store.Add(envelope, raw, summary, _authenticatedUser);
-            received?.SetTag("mailstack.message.id", stored.Id);
-        }
-
+        var (raw, summary) = prepared!.Value;
+        var stored = _store.Add(envelope, raw, summary, _authenticatedUser);
         activity?.SetTag("mailstack.message.id", stored.Id);
         SmtpTelemetry.MessagesAccepted.Add(1);
         SmtpTelemetry.BytesAccepted.Add(raw.Length);

@@ -19,13 +19,17 @@ public static class SmtpTelemetry
     public static readonly Counter<long> BytesAccepted = Meter.CreateCounter<long>("mailstack.sink.bytes.accepted", unit: "By", description: "Bytes stored");
 
     /// <summary>
-    /// A span in the sender's trace (from the mail's <c>traceparent</c> header) for storing the
-    /// message, linked to this sink's own session span; null when the mail carries no trace.
+    /// The span of one message, from DATA to the reply: in the sender's trace when the mail carries a
+    /// <c>traceparent</c> header (linked to this sink's session span), else inside the session span.
+    /// It starts once the headers are read, so it is given the time DATA began.
     /// </summary>
-    public static Activity? ContinueSendersTrace(string? traceParent, Activity? session) =>
-        ActivityContext.TryParse(traceParent, null, out var sender)
-            ? Source.StartActivity("mail received", ActivityKind.Consumer, sender, links: session is null ? null : [new ActivityLink(session.Context)])
-            : null;
+    public static Activity? StartMessage(string? traceParent, DateTimeOffset dataStarted)
+    {
+        var session = Activity.Current;
+        return ActivityContext.TryParse(traceParent, null, out var sender)
+            ? Source.StartActivity("smtp message", ActivityKind.Server, sender, links: session is null ? null : [new ActivityLink(session.Context)], startTime: dataStarted)
+            : Source.StartActivity("smtp message", ActivityKind.Server, parentContext: default, startTime: dataStarted);
+    }
 
     public static readonly Counter<long> Sessions = Meter.CreateCounter<long>("mailstack.sink.sessions", description: "SMTP sessions accepted");
 }
