@@ -6,7 +6,7 @@ public static class MessageStatuses
     /// <summary>Waiting to be claimed (a suspended tenant's messages stay here).</summary>
     public static readonly MessageStatus[] Waiting = [MessageStatus.Pending, MessageStatus.Deferred];
 
-    /// <summary>Not finished yet: waiting or being sent.</summary>
+    /// <summary>Not finished yet: waiting or being sent. Also the predicate of the <c>messages_claimable</c> index (migration 7): change both or neither.</summary>
     public static readonly MessageStatus[] Open = [MessageStatus.Pending, MessageStatus.Deferred, MessageStatus.Sending];
 
     /// <summary>Done with: nothing more will be sent (retention may delete these once reported).</summary>

@@ -2,7 +2,12 @@ using Npgsql;
 
 namespace MailStack.Proxy.Persistence;
 
-/// <summary>What every connection of the proxy to its database is opened with; a connection string's own values win.</summary>
+/// <summary>
+/// What every connection of the proxy to its database is opened with, unless the connection string
+/// sets it (a positive <c>Max Auto Prepare</c>; <c>random_page_cost</c> in <c>Options</c>). The
+/// planner setting travels as a startup option, which a pooler in between must pass on (PgBouncer:
+/// <c>ignore_startup_parameters</c> otherwise refuses the connection).
+/// </summary>
 public static class DatabaseSettings
 {
     public static void Apply(NpgsqlConnectionStringBuilder settings)
@@ -18,7 +23,7 @@ public static class DatabaseSettings
         // default cost of a random read (4, for spinning disks) and no statistics yet on a queue that
         // just filled, PostgreSQL fetched and sorted all of them instead (300 ms behind 60,000
         // messages, against 4 ms); 1.1 is the usual value for SSDs and cached data.
-        if (settings.Options?.Contains("random_page_cost", StringComparison.Ordinal) != true)
+        if (settings.Options?.Contains("random_page_cost", StringComparison.OrdinalIgnoreCase) != true)
         {
             settings.Options = $"{settings.Options} -c random_page_cost=1.1".Trim();
         }

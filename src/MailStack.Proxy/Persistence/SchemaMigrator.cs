@@ -146,10 +146,11 @@ public sealed class SchemaMigrator(NpgsqlDataSource dataSource, ILogger<SchemaMi
             """),
         // Claims go tenant by tenant (MessageQueue.ClaimAsync), so a suspended tenant's backlog is not
         // read on every claim; messages being sent are in the index too, so an expired lease is found
-        // the same way. It replaces messages_ready: still one index entry per message.
+        // the same way. It replaces messages_ready (still one index entry per message), dropped last:
+        // dropping locks the table out for readers until the transaction ends.
         (7, """
-            DROP INDEX messages_ready;
             CREATE INDEX messages_claimable ON messages (tenant_id, priority, created_at, pk) WHERE status IN ('pending', 'deferred', 'sending');
+            DROP INDEX messages_ready;
             """),
     ];
 

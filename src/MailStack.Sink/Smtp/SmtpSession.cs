@@ -530,6 +530,7 @@ internal sealed partial class SmtpSession
         }
 
         var envelope = new Envelope(_mailFrom, [.. _recipients]) { Dsn = new EnvelopeDsn(_dsnReturn, _envelopeId, [.. _recipientDsn]), Helo = _helo };
+        ResetTransaction();
         // Read before the message's span starts: a traceparent header puts the span in the sender's trace.
         (byte[] Raw, MessageSummaryFields Summary)? prepared = status == DataStatus.Complete
             ? MessageIngestion.Prepare(envelope, body.GetBuffer(), (int)body.Length, _options.HostName)
@@ -541,7 +542,6 @@ internal sealed partial class SmtpSession
             return false; // disconnected mid-DATA: nothing is stored
         }
 
-        ResetTransaction();
         if (status == DataStatus.TooLarge)
         {
             SmtpTelemetry.MessagesRejected.Add(1);

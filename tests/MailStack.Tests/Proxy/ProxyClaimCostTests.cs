@@ -26,7 +26,9 @@ public sealed class ProxyClaimCostTests(StackFixture stack)
         DatabaseSettings.Apply(settings);
         await using var db = NpgsqlDataSource.Create(settings.ConnectionString);
         await new SchemaMigrator(db, NullLogger<SchemaMigrator>.Instance).MigrateAsync(Cancellation);
+        // As on a queue that just filled: no statistics yet (autovacuum would gather them at its own time).
         await ExecuteAsync(db, $$"""
+            ALTER TABLE messages SET (autovacuum_enabled = false);
             INSERT INTO tenants (id, suspended_batches) VALUES ('held', '{*}'), ('ready', '{}');
             INSERT INTO messages (tenant_id, id, account_id, payload) SELECT 'held', 'h' || i, 'main', jsonb_build_object('body', repeat('x', 1024)) FROM generate_series(1, {{Backlog}}) i;
             INSERT INTO messages (tenant_id, id, account_id, payload) VALUES ('ready', 'r1', 'main', '{}'), ('ready', 'r2', 'main', '{}');
