@@ -25,20 +25,18 @@ internal static class MailProxyResourceBuilderExtensions
             : ParameterResourceBuilderExtensions.CreateDefaultPasswordParameter(builder, $"{name}-admin-token", special: false);
         var proxy = builder.AddProject<Projects.MailStack_Proxy>(name);
         var replicas = builder.Configuration.GetValue(ReplicasKey, 1);
-        if (replicas > 1)
+        var balanced = replicas > 1;
+        if (balanced)
         {
-            // Replicas share maildb (claims are replica-safe); DCP's proxy on the fixed port balances over them.
-            proxy.WithReplicas(replicas).WithHttpEndpoint(port: httpPort, name: "http");
-        }
-        else
-        {
-            // One instance listens on the port itself: one hop less for every request (enqueue and
-            // latency in bench/README.md).
-            proxy.WithHttpEndpoint(port: builder.UnproxiedPort(httpPort), name: "http", isProxied: false);
+            // Replicas share maildb (claims are replica-safe).
+            proxy.WithReplicas(replicas);
         }
 
         return proxy
             .WithAnnotation(new AdminTokenAnnotation(adminToken))
+            // Replicas sit behind DCP's proxy on the fixed port, which balances over them; one instance
+            // listens on the port itself, one hop less for every request (enqueue and latency in bench/README.md).
+            .WithHttpEndpoint(port: balanced ? httpPort : builder.UnproxiedPort(httpPort), name: "http", isProxied: balanced)
             .WithEnvironment("Proxy__AdminToken", adminToken)
             // The tenant sinks present self-signed certificates on STARTTLS.
             .WithEnvironment("Proxy__Dispatch__AllowUntrustedCertificates", "true")

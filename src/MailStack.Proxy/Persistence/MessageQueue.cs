@@ -19,6 +19,9 @@ public sealed class MessageQueue(NpgsqlDataSource db)
     /// <summary>The open statuses as SQL literals: the predicate of the <c>messages_claimable</c> index.</summary>
     private static readonly string OpenList = SqlList(MessageStatuses.Open);
 
+    /// <summary>Claimable by its status (<c>c</c>): waiting, or being sent under a lease that ran out.</summary>
+    private static readonly string ClaimableStatus = $"c.status IN {OpenList} AND (c.status IN {WaitingList} OR c.claimed_until < now())";
+
     // Candidates tenant by tenant, through messages_claimable in sending order: each tenant's first
     // 2 × $2 claimable messages, then the first 2 × $2 of those (the global order is kept: any of the
     // first overall is among its tenant's first). A wholly suspended tenant's backlog is not read:
@@ -31,8 +34,7 @@ public sealed class MessageQueue(NpgsqlDataSource db)
                 SELECT r.pk FROM tenants t
                 CROSS JOIN LATERAL (
                     SELECT c.pk, c.priority, c.created_at FROM messages c
-                    WHERE c.tenant_id = t.id AND c.status IN {OpenList}
-                      AND (c.status IN {WaitingList} OR c.claimed_until < now())
+                    WHERE c.tenant_id = t.id AND {ClaimableStatus}
                       AND coalesce(c.deferred_ts, 0) <= $1 AND c.enqueued_at <= now() - $5
                       AND (c.batch_code IS NULL OR NOT (c.batch_code = ANY(t.suspended_batches)))
                     ORDER BY c.priority, c.created_at, c.pk
@@ -42,8 +44,7 @@ public sealed class MessageQueue(NpgsqlDataSource db)
                 LIMIT $2 * 2),
             claimed AS (
                 SELECT c.pk FROM messages c
-                WHERE c.pk = ANY(ARRAY(SELECT pk FROM candidates))
-                  AND (c.status IN {WaitingList} OR (c.status = $4 AND c.claimed_until < now()))
+                WHERE c.pk = ANY(ARRAY(SELECT pk FROM candidates)) AND {ClaimableStatus}
                 ORDER BY c.priority, c.created_at, c.pk
                 LIMIT $2
                 FOR UPDATE OF c SKIP LOCKED)
