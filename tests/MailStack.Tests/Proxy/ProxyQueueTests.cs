@@ -20,6 +20,8 @@ public sealed class ProxyQueueTests(StackFixture stack)
             PollWindow,
             $"one of {string.Join(", ", ids)} leaving pending");
 
+    // catalog: M15
+    // catalog: M16
     [Fact]
     public async Task Suspended_tenant_keeps_messages_pending_and_activation_sends_them_in_priority_order()
     {
@@ -43,6 +45,8 @@ public sealed class ProxyQueueTests(StackFixture stack)
         Assert.Equal(["immediate", "high", "medium", "low"], delivered.Reverse().Select(m => m.Subject));
     }
 
+    // catalog: M12
+    // catalog: M14
     [Fact]
     public async Task Suspending_one_batch_holds_only_that_batch()
     {
