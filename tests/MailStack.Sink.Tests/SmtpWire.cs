@@ -29,9 +29,10 @@ public sealed class SmtpWire : IAsyncDisposable
     public async Task SendBytesAsync(byte[] bytes) => await _stream.WriteAsync(bytes);
 
     /// <summary>Reads one complete (possibly multi-line) reply, e.g. "250 2.1.0 Ok".</summary>
-    public async Task<string> ReadReplyAsync()
+    /// <param name="within">How long to wait for it (10 s unless given); then the read is canceled.</param>
+    public async Task<string> ReadReplyAsync(TimeSpan? within = null)
     {
-        using var timeout = new CancellationTokenSource(ReplyTimeout);
+        using var timeout = new CancellationTokenSource(within ?? ReplyTimeout);
         var lines = new List<string>();
         while (true)
         {
