@@ -30,7 +30,7 @@ public sealed class DeliveryReporter(EventStore events, IHttpClientFactory httpF
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var wakes = signal.Listen();
+        var wakes = signal.ListenForReports();
         try
         {
             while (!stoppingToken.IsCancellationRequested)

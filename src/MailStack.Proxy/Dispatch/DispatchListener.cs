@@ -7,25 +7,25 @@ namespace MailStack.Proxy.Dispatch;
 /// </summary>
 public sealed class DispatchListener
 {
-    private readonly DispatchSignal _signal;
+    private readonly WakeChannel _channel;
     private long _seen;
 
-    internal DispatchListener(DispatchSignal signal)
+    internal DispatchListener(WakeChannel channel)
     {
-        _signal = signal;
-        _seen = signal.Wakes;
+        _channel = channel;
+        _seen = channel.Wakes;
     }
 
     /// <summary>Returns at the next wake not yet seen (at once if one came since the last wait), or after <paramref name="timeout"/>.</summary>
     public async Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var next = _signal.Next;
-        if (_signal.Wakes == _seen)
+        var next = _channel.Next;
+        if (_channel.Wakes == _seen)
         {
             await Task.WhenAny(next, Task.Delay(timeout, cancellationToken));
         }
 
         // Every wake counted so far is covered by the work that follows this wait.
-        _seen = _signal.Wakes;
+        _seen = _channel.Wakes;
     }
 }

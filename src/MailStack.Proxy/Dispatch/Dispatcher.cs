@@ -46,7 +46,7 @@ public sealed class Dispatcher(MessageQueue queue, AccountStore accounts, Tenant
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var stopping = stoppingToken.Register(() => _abortSends.CancelAfter(Options.ShutdownGrace));
-        var wakes = signal.Listen();
+        var wakes = signal.ListenForSends();
         while (!stoppingToken.IsCancellationRequested)
         {
             try

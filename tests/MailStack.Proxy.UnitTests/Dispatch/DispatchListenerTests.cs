@@ -14,7 +14,7 @@ public sealed class DispatchListenerTests
     [Fact]
     public void A_wake_while_the_consumer_works_ends_its_next_wait_at_once()
     {
-        var dispatcher = _signal.Listen();
+        var dispatcher = _signal.ListenForSends();
 
         // An add-messages commits and wakes while the dispatcher's claim finds nothing yet.
         _signal.Wake();
@@ -25,8 +25,8 @@ public sealed class DispatchListenerTests
     [Fact]
     public async Task Every_listener_sees_each_wake_once()
     {
-        var dispatcher = _signal.Listen();
-        var reporter = _signal.Listen();
+        var dispatcher = _signal.ListenForSends();
+        var reporter = _signal.ListenForReports();
         _signal.Wake();
 
         Assert.True(dispatcher.WaitAsync(Forever, Cancellation).IsCompletedSuccessfully);
@@ -42,9 +42,26 @@ public sealed class DispatchListenerTests
     }
 
     [Fact]
+    public async Task Added_messages_wake_the_dispatcher_and_not_the_reporter()
+    {
+        var dispatcher = _signal.ListenForSends();
+        var reporter = _signal.ListenForReports();
+
+        _signal.Enqueued();
+
+        Assert.True(dispatcher.WaitAsync(Forever, Cancellation).IsCompletedSuccessfully);
+        var reporterWait = reporter.WaitAsync(Forever, Cancellation);
+        Assert.False(reporterWait.IsCompleted);
+
+        // What the dispatcher sends, it reports: its wake after a round reaches the reporter.
+        _signal.Wake();
+        await reporterWait.WaitAsync(TimeSpan.FromSeconds(10), Cancellation);
+    }
+
+    [Fact]
     public async Task Without_a_wake_the_wait_ends_at_the_poll_interval()
     {
-        var dispatcher = _signal.Listen();
+        var dispatcher = _signal.ListenForSends();
         var wait = dispatcher.WaitAsync(TimeSpan.FromMilliseconds(100), Cancellation);
         Assert.False(wait.IsCompleted);
 
