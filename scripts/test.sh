@@ -19,7 +19,8 @@ phase_done prereqs
 # state they never reach. A fresh clone's build: 46-53 s and 87-101 s of CPU by default, 33 s and
 # 59-61 s with this; in the tests, recompiling took a fifth of the run's CPU and W^X (each page of
 # JIT'd code mapped writable and back) 8 % more (bench/README.md).
-export DOTNET_TieredPGO=0 DOTNET_TC_CallCountThreshold=500 DOTNET_EnableWriteXorExecute=0
+export DOTNET_TieredPGO=${DOTNET_TieredPGO:-0} DOTNET_TC_CallCountThreshold=${DOTNET_TC_CallCountThreshold:-500} \
+  DOTNET_EnableWriteXorExecute=${DOTNET_EnableWriteXorExecute:-0}
 # Style fails the run: `dotnet format` checks the layout (whitespace, final newlines) of every C#
 # file, and the build reports every style and analyzer rule of .editorconfig as an error
 # (EnforceCodeStyleInBuild, TreatWarningsAsErrors), which is what a full `dotnet format` would
@@ -30,11 +31,12 @@ dotnet format whitespace --folder . --verify-no-changes --exclude '**/bin/**' '*
 format_pid=$!
 trap 'kill "$format_pid" 2>/dev/null; rm -f "$format_log"' EXIT
 # The compiler server compiles every project in one warm process (a fresh clone: 43 s instead of
-# 72 s); some environments turn it off (UseSharedCompilation=false). It is stopped after the build
-# so that no compiler process outlives the run.
+# 72 s); some environments turn it off (UseSharedCompilation=false). It and MSBuild's worker nodes
+# are stopped after the build, so that no build process outlives the run (nor serves a later build
+# with this run's environment).
 build_status=0
 dotnet build MailStack.slnx -c Release --nologo -v quiet -p:UseSharedCompilation=true || build_status=$?
-dotnet build-server shutdown --vbcscompiler >/dev/null || echo "warning: the compiler server was not stopped" >&2
+dotnet build-server shutdown >/dev/null || echo "warning: the build servers were not stopped" >&2
 format_status=0
 wait "$format_pid" || format_status=$?
 cat "$format_log"

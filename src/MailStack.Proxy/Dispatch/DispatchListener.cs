@@ -1,7 +1,7 @@
 namespace MailStack.Proxy.Dispatch;
 
 /// <summary>
-/// Waits for the next wake of a <see cref="DispatchSignal"/>, remembering which wakes it has seen:
+/// Waits for the next wake of one of a <see cref="DispatchSignal"/>'s streams, remembering which wakes it has seen:
 /// a wake that comes while its consumer works (an add-messages committed during an empty claim,
 /// say) ends the consumer's next wait at once instead of being lost until the next poll.
 /// </summary>

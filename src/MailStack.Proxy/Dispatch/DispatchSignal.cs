@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 
 namespace MailStack.Proxy.Dispatch;
 
-/// <summary>Wakes the dispatcher and reporter now (add-messages, run-now) instead of at the next poll.</summary>
+/// <summary>Wakes the dispatcher (add-messages, run-now) and the reporter (outcomes recorded, run-now) now instead of at their next poll.</summary>
 public sealed class DispatchSignal(IOptions<DispatchOptions> options, TimeProvider time)
 {
     // Added messages concern the dispatcher alone: the reporter has nothing new to report until they

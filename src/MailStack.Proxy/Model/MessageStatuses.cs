@@ -9,7 +9,10 @@ public static class MessageStatuses
     /// <summary>Not finished yet: waiting or being sent. Also the predicate of the <c>messages_claimable</c> index (migration 7): change both or neither.</summary>
     public static readonly MessageStatus[] Open = [MessageStatus.Pending, MessageStatus.Deferred, MessageStatus.Sending];
 
-    /// <summary>Done with: nothing more will be sent (retention may delete these once reported).</summary>
+    /// <summary>
+    /// Done with: nothing more will be sent (retention may delete these once reported). Every status is
+    /// either open or finished: the claim's check once locked says "not finished" for "open".
+    /// </summary>
     public static readonly MessageStatus[] Finished = [MessageStatus.Sent, MessageStatus.Error, MessageStatus.Bounced];
 
     /// <summary>Outcomes reported to the tenant.</summary>

@@ -19,8 +19,11 @@ public sealed class MessageQueue(NpgsqlDataSource db)
     /// <summary>The open statuses as SQL literals: the predicate of the <c>messages_claimable</c> index.</summary>
     private static readonly string OpenList = SqlList(MessageStatuses.Open);
 
-    /// <summary>Claimable by its status (<c>c</c>): waiting, or being sent under a lease that ran out.</summary>
-    private static readonly string ClaimableStatus = $"c.status IN {OpenList} AND (c.status IN {WaitingList} OR c.claimed_until < now())";
+    /// <summary>Of the open messages (<c>c</c>), those claimable: waiting, or being sent under a lease that ran out.</summary>
+    private static readonly string WaitingOrLeaseOver = $"(c.status IN {WaitingList} OR c.claimed_until < now())";
+
+    /// <summary>Claimable by its status (<c>c</c>), in the form that matches <c>messages_claimable</c>.</summary>
+    private static readonly string ClaimableStatus = $"c.status IN {OpenList} AND {WaitingOrLeaseOver}";
 
     /// <summary>
     /// The same condition for a row already found by its key, written so that the planner cannot match
@@ -29,7 +32,7 @@ public sealed class MessageQueue(NpgsqlDataSource db)
     /// planner took the partial index for small and joined a scan of all of it (every waiting message, a
     /// suspended tenant's included) to the primary key's few entries: 23 ms per claim at 48,000 waiting.
     /// </summary>
-    private static readonly string StillClaimableStatus = $"c.status NOT IN {SqlList(MessageStatuses.Finished)} AND (c.status IN {WaitingList} OR c.claimed_until < now())";
+    private static readonly string StillClaimableStatus = $"c.status NOT IN {SqlList(MessageStatuses.Finished)} AND {WaitingOrLeaseOver}";
 
     // Candidates tenant by tenant, through messages_claimable in sending order: each tenant's first
     // 2 × $2 claimable messages, then the first 2 × $2 of those (the global order is kept: any of the

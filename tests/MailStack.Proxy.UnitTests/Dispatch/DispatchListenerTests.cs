@@ -44,6 +44,7 @@ public sealed class DispatchListenerTests
     [Fact]
     public async Task Added_messages_wake_the_dispatcher_and_not_the_reporter()
     {
+        Assert.Equal(TimeSpan.Zero, new DispatchOptions().DispatchDelayAfterEnqueue); // so the wake is now
         var dispatcher = _signal.ListenForSends();
         var reporter = _signal.ListenForReports();
 

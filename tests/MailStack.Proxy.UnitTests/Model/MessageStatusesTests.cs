@@ -37,4 +37,12 @@ public sealed class MessageStatusesTests
         Assert.Equal(["pending", "deferred", "sending"], MessageStatuses.Open.ToDb());
         Assert.Equal(["sent", "error", "deferred", "bounced"], MessageStatuses.Reported.ToDb());
     }
+
+    [Fact]
+    public void Every_status_is_either_open_or_finished()
+    {
+        // The claim rechecks a locked row as "not finished" (MessageQueue): that means "open" only while this holds.
+        Assert.Empty(MessageStatuses.Open.Intersect(MessageStatuses.Finished));
+        Assert.Equal(Enum.GetValues<MessageStatus>().Order(), MessageStatuses.Open.Concat(MessageStatuses.Finished).Order());
+    }
 }
