@@ -50,6 +50,11 @@ rm -f "$timings"
 results=$(mktemp -d)
 trap 'rm -rf "$results"' EXIT
 status=0
+# DCP, Aspire's orchestrator, logs at info level into the run's results: twice on 2026-11-27 a test
+# AppHost waited 2 minutes for DCP's API server and failed, and nothing said why. A failed run ends
+# with DCP's warnings and errors (below).
+export DCP_DIAGNOSTICS_LOG_FOLDER="$results/dcp" DCP_DIAGNOSTICS_LOG_LEVEL=info
+mkdir -p "$DCP_DIAGNOSTICS_LOG_FOLDER"
 # All three test projects start at once (the default is one per core): the stack suite is the
 # longest, and it waited for the unit tests to finish before it started.
 dotnet test --solution MailStack.slnx -c Release --no-build --max-parallel-test-modules 3 \
@@ -57,6 +62,10 @@ dotnet test --solution MailStack.slnx -c Release --no-build --max-parallel-test-
 phase_done tests
 
 [ -f "$timings" ] && cat "$timings"
+if [ "$status" -ne 0 ]; then
+  echo "DCP's warnings and errors in this run (its logs were in $DCP_DIAGNOSTICS_LOG_FOLDER):"
+  grep -hE '"level":"(warn|error)"' "$DCP_DIAGNOSTICS_LOG_FOLDER"/*.log 2>/dev/null | tail -n 30 | cut -c1-400 || true
+fi
 echo "phases: $(IFS=,; echo "${phases[*]}" | sed 's/,/, /g')"
 
 # The closing lines, from the test reports: every test that did not pass, with the start of its
