@@ -47,7 +47,7 @@ public sealed class ChaosEngine
         }
 
         var compiled = rules.Select(r => (r, r.AddressPattern is { Length: > 0 } p
-            ? new Regex(p, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100))
+            ? UserPattern.Compile(p)
             : null)).ToList();
         lock (_gate)
         {

@@ -79,7 +79,7 @@ internal sealed partial class SmtpSession
         _logger = logger;
         _authenticator = new SmtpAuthenticator(options);
         _allowedRecipients = options.AllowedRecipientPattern is { Length: > 0 } pattern
-            ? new Regex(pattern, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100))
+            ? UserPattern.Compile(pattern)
             : null;
     }
 
