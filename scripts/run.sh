@@ -5,8 +5,6 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 ./scripts/install-prereqs.sh
-# The JIT tuning the AppHost gives its services (Infrastructure/JitTuning.cs), for the build that
-# `dotnet run` does first as well: a fresh clone compiles in two thirds of the time (bench/README.md).
-export DOTNET_TieredPGO=${DOTNET_TieredPGO:-0} DOTNET_TC_CallCountThreshold=${DOTNET_TC_CallCountThreshold:-500} \
-  DOTNET_EnableWriteXorExecute=${DOTNET_EnableWriteXorExecute:-0}
+# The JIT tuning for the build `dotnet run` does first and for the AppHost (its services get it anyway).
+source ./scripts/jit-tuning.sh
 exec dotnet run --project src/MailStack.AppHost "$@"

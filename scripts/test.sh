@@ -12,15 +12,8 @@ phase_done() { phases+=("$1 $(( $(date +%s) - phase_start )) s"); phase_start=$(
 ./scripts/install-prereqs.sh
 phase_done prereqs
 
-# Every .NET process of the run (the build's MSBuild nodes and compiler server, the format check,
-# test hosts and test proxies) gets the JIT tuning the AppHost gives the stack's services
-# (src/MailStack.AppHost/Infrastructure/JitTuning.cs). These processes live seconds to minutes: by
-# default the runtime recompiled their hot code with profiling, then again optimized, for a steady
-# state they never reach. A fresh clone's build: 46-53 s and 87-101 s of CPU by default, 33 s and
-# 59-61 s with this; in the tests, recompiling took a fifth of the run's CPU and W^X (each page of
-# JIT'd code mapped writable and back) 8 % more (bench/README.md).
-export DOTNET_TieredPGO=${DOTNET_TieredPGO:-0} DOTNET_TC_CallCountThreshold=${DOTNET_TC_CallCountThreshold:-500} \
-  DOTNET_EnableWriteXorExecute=${DOTNET_EnableWriteXorExecute:-0}
+# The JIT tuning for every .NET process of the run: build, format check, test hosts and test proxies.
+source ./scripts/jit-tuning.sh
 # Style fails the run: `dotnet format` checks the layout (whitespace, final newlines) of every C#
 # file, and the build reports every style and analyzer rule of .editorconfig as an error
 # (EnforceCodeStyleInBuild, TreatWarningsAsErrors), which is what a full `dotnet format` would

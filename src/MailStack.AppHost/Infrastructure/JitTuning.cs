@@ -9,8 +9,8 @@ namespace MailStack.AppHost.Infrastructure;
 /// written in place (W^X off): mapping each page writable and back again cost the test suite ~8 %
 /// of its CPU, a hardening a local stack of test services does without. Run mode only (a
 /// published manifest keeps the runtime's defaults); a value set in the AppHost's environment wins.
-/// scripts/test.sh and scripts/run.sh give the same settings to every process they start, the build's
-/// included (a fresh clone compiles in two thirds of the time).
+/// scripts/jit-tuning.sh gives the same settings to every process scripts/test.sh and scripts/run.sh
+/// start, the build's included (a fresh clone compiles in two thirds of the time).
 /// </summary>
 internal static class JitTuning
 {

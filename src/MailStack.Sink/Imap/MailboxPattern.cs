@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using MailStack.Sink.Hosting;
 
 namespace MailStack.Sink.Imap;
 
@@ -24,8 +25,8 @@ internal sealed class MailboxPattern
             });
         }
 
-        _regex = new Regex(regex.Append('$').ToString(), RegexOptions.CultureInvariant | RegexOptions.Singleline, TimeSpan.FromMilliseconds(100));
-        InboxPattern = new Regex(regex.ToString(), RegexOptions.CultureInvariant | RegexOptions.IgnoreCase | RegexOptions.Singleline, TimeSpan.FromMilliseconds(100));
+        _regex = new Regex(regex.Append('$').ToString(), RegexOptions.CultureInvariant | RegexOptions.Singleline, UserPattern.MatchTimeout);
+        InboxPattern = new Regex(regex.ToString(), RegexOptions.CultureInvariant | RegexOptions.IgnoreCase | RegexOptions.Singleline, UserPattern.MatchTimeout);
     }
 
     private Regex InboxPattern { get; }

@@ -25,10 +25,10 @@ public static class SmtpTelemetry
     /// </summary>
     public static Activity? StartMessage(string? traceParent, DateTimeOffset dataStarted)
     {
-        var session = Activity.Current;
-        return ActivityContext.TryParse(traceParent, null, out var sender)
-            ? Source.StartActivity("smtp message", ActivityKind.Server, sender, links: session is null ? null : [new ActivityLink(session.Context)], startTime: dataStarted)
-            : Source.StartActivity("smtp message", ActivityKind.Server, parentContext: default, startTime: dataStarted);
+        // Without a sender's context the parent is the current span: the session's.
+        var inSendersTrace = ActivityContext.TryParse(traceParent, null, out var sender);
+        var links = inSendersTrace && Activity.Current is { } session ? new[] { new ActivityLink(session.Context) } : null;
+        return Source.StartActivity("smtp message", ActivityKind.Server, sender, links: links, startTime: dataStarted);
     }
 
     public static readonly Counter<long> Sessions = Meter.CreateCounter<long>("mailstack.sink.sessions", description: "SMTP sessions accepted");
