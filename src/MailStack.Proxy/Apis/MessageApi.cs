@@ -27,7 +27,7 @@ public static class MessageApi
     }
 
     private static async Task<Results<Ok<AddMessagesResult>, JsonHttpResult<AddMessagesFailure>, JsonHttpResult<ApiError>, UnprocessableEntity<ValidationErrors>>> AddAsync(
-        JsonBody<AddMessagesRequest> body, HttpContext context, MessageQueue queue, AccountStore accounts, DispatchSignal signal, TimeProvider time, CancellationToken cancellationToken)
+        JsonBody<AddMessagesRequest> body, HttpContext context, MessageQueue queue, DispatchSignal signal, TimeProvider time, CancellationToken cancellationToken)
     {
         var request = body.Value;
         if (request.Messages is not { } items)
@@ -86,15 +86,14 @@ public static class MessageApi
             }
         }
 
-        var existing = await accounts.ExistingAsync([.. parsed.Select(m => (m.TenantId, m.AccountId)).Distinct()], cancellationToken);
-        var ready = parsed.Where(m => existing.Contains((m.TenantId, m.AccountId))).ToList();
+        // The request's trace context, so dispatch and the SMTP send join the same trace.
+        var (stored, withoutAccount) = await queue.EnqueueAsync(parsed, Activity.Current?.Id, cancellationToken);
+        var ready = parsed.Where(m => !withoutAccount.Contains((m.TenantId, m.Id))).ToList();
         foreach (var message in parsed.Except(ready))
         {
             Reject(message.Payload, new MessageRejection(message.Id, MessageRejection.AccountNotFound));
         }
 
-        // The request's trace context, so dispatch and the SMTP send join the same trace.
-        var stored = await queue.EnqueueAsync(ready, Activity.Current?.Id, cancellationToken);
         rejected.AddRange(ready.Where(m => !stored.Contains((m.TenantId, m.Id))).Select(m => new MessageRejection(m.Id, MessageRejection.AlreadySent)));
 
         // An id queued by this request is not also recorded as an error; an id already sent stays as it is.

@@ -61,29 +61,6 @@ public sealed class AccountStore(NpgsqlDataSource db)
         return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
     }
 
-    /// <summary>Which of the (tenant, account) pairs exist, in one query.</summary>
-    public async Task<HashSet<(string TenantId, string AccountId)>> ExistingAsync(IReadOnlyCollection<(string TenantId, string AccountId)> keys, CancellationToken cancellationToken)
-    {
-        var found = new HashSet<(string, string)>();
-        if (keys.Count == 0)
-        {
-            return found;
-        }
-
-        await using var command = db.CreateCommand("""
-            SELECT a.tenant_id, a.id FROM accounts a JOIN unnest($1::text[], $2::text[]) AS k(t, i) ON a.tenant_id = k.t AND a.id = k.i
-            """);
-        command.Parameters.AddWithValue(keys.Select(k => k.TenantId).ToArray());
-        command.Parameters.AddWithValue(keys.Select(k => k.AccountId).ToArray());
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            found.Add((reader.GetString(0), reader.GetString(1)));
-        }
-
-        return found;
-    }
-
     /// <summary>The account with its credentials and limits, for sending.</summary>
     public async Task<SmtpAccount?> GetForSendingAsync(string tenantId, string id, CancellationToken cancellationToken)
     {

@@ -82,26 +82,38 @@ public sealed class MessageQueue(NpgsqlDataSource db)
             """;
 
     /// <summary>
-    /// Inserts the messages, or replaces those still waiting; messages already processed are left
-    /// as they are. Returns the (tenant, id) pairs that were stored.
+    /// Inserts the messages whose account exists, or replaces those still waiting; messages already
+    /// processed are left as they are. The accounts are checked by the same statement: one round trip
+    /// per add-messages, not two (the check alone took a tenth of the proxy's CPU in a loop of them).
     /// </summary>
     /// <param name="traceParent">The accepting request's trace, so the send joins it.</param>
-    public async Task<HashSet<(string TenantId, string Id)>> EnqueueAsync(IReadOnlyList<OutgoingMessage> messages, string? traceParent, CancellationToken cancellationToken)
+    public async Task<EnqueueResult> EnqueueAsync(IReadOnlyList<OutgoingMessage> messages, string? traceParent, CancellationToken cancellationToken)
     {
-        var stored = new HashSet<(string, string)>();
+        var result = new EnqueueResult([], []);
         if (messages.Count == 0)
         {
-            return stored;
+            return result;
         }
 
+        // accounts' primary key is (tenant_id, id): the join keeps one row per message. The join may
+        // reorder them: inserted in the request's order (ord), so their keys (the order messages are
+        // listed in, and sent in within a priority: one request shares its created_at) follow it.
         await using var upsert = db.CreateCommand("""
-            INSERT INTO messages (tenant_id, id, account_id, priority, batch_code, deferred_ts, payload, trace_parent, status)
-            SELECT t, i, a, p, b, d, j::jsonb, $8, $9 FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::bigint[], $7::text[]) AS u(t, i, a, p, b, d, j)
-            ON CONFLICT (tenant_id, id) DO UPDATE SET account_id = excluded.account_id, priority = excluded.priority,
-                batch_code = excluded.batch_code, deferred_ts = excluded.deferred_ts, payload = excluded.payload, trace_parent = excluded.trace_parent,
-                status = $9, retry_count = 0, enqueued_at = now(), updated_at = now()
-            WHERE messages.status = ANY($10)
-            RETURNING tenant_id, id
+            WITH u AS (
+                SELECT u.*, a.id IS NOT NULL AS known
+                FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::bigint[], $7::text[]) WITH ORDINALITY AS u(t, i, a, p, b, d, j, ord)
+                LEFT JOIN accounts a ON a.tenant_id = u.t AND a.id = u.a),
+            stored AS (
+                INSERT INTO messages (tenant_id, id, account_id, priority, batch_code, deferred_ts, payload, trace_parent, status)
+                SELECT t, i, a, p, b, d, j::jsonb, $8, $9 FROM u WHERE known ORDER BY ord
+                ON CONFLICT (tenant_id, id) DO UPDATE SET account_id = excluded.account_id, priority = excluded.priority,
+                    batch_code = excluded.batch_code, deferred_ts = excluded.deferred_ts, payload = excluded.payload, trace_parent = excluded.trace_parent,
+                    status = $9, retry_count = 0, enqueued_at = now(), updated_at = now()
+                WHERE messages.status = ANY($10)
+                RETURNING tenant_id, id)
+            SELECT tenant_id, id, true FROM stored
+            UNION ALL
+            SELECT t, i, false FROM u WHERE NOT known
             """);
         upsert.Parameters.AddWithValue(messages.Select(m => m.TenantId).ToArray());
         upsert.Parameters.AddWithValue(messages.Select(m => m.Id).ToArray());
@@ -116,10 +128,10 @@ public sealed class MessageQueue(NpgsqlDataSource db)
         await using var reader = await upsert.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            stored.Add((reader.GetString(0), reader.GetString(1)));
+            (reader.GetBoolean(2) ? result.Stored : result.WithoutAccount).Add((reader.GetString(0), reader.GetString(1)));
         }
 
-        return stored;
+        return result;
     }
 
     /// <summary>
