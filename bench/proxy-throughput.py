@@ -6,6 +6,9 @@ just started (code not yet compiled, connections not yet open). Then N/2 more in
 for a second tenant that stays suspended (its backlog must not slow the delivery that follows).
 Delivery: activate the first tenant and time until none of its messages is pending (every message
 is then sent into sink-tenant1, counted there too).
+Sustained: after the delivery, batches of 100 for the second tenant for BENCH_SUSTAINED_SECONDS
+(default 15; 0 skips it), timed after the first 3 s. The phases above are a second or less each, the
+first ones on code not yet compiled; this is the rate a client keeps up.
 Usage: python3 bench/proxy-throughput.py PROXY_URL ADMIN_TOKEN SMTP_HOST SMTP_PORT SINK_API [N] [REPLICAS]
 """
 import json
@@ -49,13 +52,31 @@ idle_tenant, idle_key = suspended_tenant()
 to = f"{tenant}@bench.test"
 
 
+def add(tenant, key, prefix, start, batch):
+    msgs = [{"id": f"{prefix}{i}", "tenant_id": tenant, "account_id": "main", "from": "bench@example.test",
+             "to": f"{tenant}@bench.test", "subject": f"{prefix}{i}", "body": "x" * 1024} for i in range(start, start + batch)]
+    assert call("POST", "/commands/add-messages", {"messages": msgs}, key)["queued"] == batch
+
+
 def enqueue(tenant, key, prefix, total, batch):
     t0 = time.perf_counter()
     for start in range(0, total, batch):
-        msgs = [{"id": f"{prefix}{i}", "tenant_id": tenant, "account_id": "main", "from": "bench@example.test",
-                 "to": f"{tenant}@bench.test", "subject": f"{prefix}{i}", "body": "x" * 1024} for i in range(start, start + batch)]
-        assert call("POST", "/commands/add-messages", {"messages": msgs}, key)["queued"] == batch
+        add(tenant, key, prefix, start, batch)
     return total / (time.perf_counter() - t0)
+
+
+def sustain(tenant, key, prefix, seconds, warmup=3.0):
+    """Batches of 100 for warmup + seconds; the rate over the last `seconds`."""
+    start = 0
+    t0 = time.perf_counter()
+    while time.perf_counter() - t0 < warmup:
+        add(tenant, key, prefix, start, 100)
+        start += 100
+    counted, t1 = start, time.perf_counter()
+    while time.perf_counter() - t1 < seconds:
+        add(tenant, key, prefix, start, 100)
+        start += 100
+    return (start - counted) / (time.perf_counter() - t1), start - counted
 
 
 rate100 = enqueue(tenant, key, "a", n // 2, 100)
@@ -72,3 +93,27 @@ query = urllib.parse.quote(f"envelope-to:{to}")
 with urllib.request.urlopen(f"{sink_api}/api/v1/search?query={query}&limit=1") as r:
     stored = json.load(r)["messages_count"]
 print(f"delivery_msgs_per_s={n / elapsed:.0f} seconds={elapsed:.1f} delivered_in_sink={stored} of {n} (proxy replicas: {replicas}, limits: {limit or 'none'})")
+
+def settle(idle_share=0.75, limit=30.0):
+    """Waits (at most `limit` s) for a second in which the machine is idle `idle_share` of the time:
+    the delivery's aftermath (its traces reaching the dashboard, autovacuum) would be timed too."""
+    def idle():
+        with open("/proc/stat") as f:
+            values = [int(v) for v in f.readline().split()[1:]]
+        return values[3] + values[4], sum(values)
+    t0 = time.perf_counter()
+    while time.perf_counter() - t0 < limit:
+        (i0, s0) = idle()
+        time.sleep(1)
+        (i1, s1) = idle()
+        if (i1 - i0) >= idle_share * (s1 - s0):
+            break
+    return time.perf_counter() - t0
+
+
+sustained_seconds = float(os.environ.get("BENCH_SUSTAINED_SECONDS", "15"))
+if sustained_seconds > 0:
+    settled = settle()
+    print(f"settled after the delivery in {settled:.0f} s")
+    rate, count = sustain(idle_tenant, idle_key, "d", sustained_seconds)
+    print(f"enqueue_sustained_msgs_per_s batch100={rate:.0f} ({count} messages over {sustained_seconds:.0f} s after a 3 s warm-up, after the delivery)")
