@@ -8,7 +8,8 @@ Delivery: activate the first tenant and time until none of its messages is pendi
 is then sent into sink-tenant1, counted there too).
 Sustained: after the delivery, batches of 100 for the second tenant for BENCH_SUSTAINED_SECONDS
 (default 15; 0 skips it), timed after the first 3 s. The phases above are a second or less each, the
-first ones on code not yet compiled; this is the rate a client keeps up.
+first ones on code not yet compiled; this is the rate a client keeps up. N=0 runs this phase alone,
+on the fresh stack.
 Usage: python3 bench/proxy-throughput.py PROXY_URL ADMIN_TOKEN SMTP_HOST SMTP_PORT SINK_API [N] [REPLICAS]
 """
 import json
@@ -79,20 +80,22 @@ def sustain(tenant, key, prefix, seconds, warmup=3.0):
     return (start - counted) / (time.perf_counter() - t1), start - counted
 
 
-rate100 = enqueue(tenant, key, "a", n // 2, 100)
-rate1000 = enqueue(tenant, key, "b", n // 2, 1000)
-warm100 = enqueue(idle_tenant, idle_key, "c", n // 2, 100)
-print(f"enqueue_msgs_per_s batch100={rate100:.0f} batch1000={rate1000:.0f} batch100_warm={warm100:.0f} (n={n // 2} each)")
+if n > 0:
+    rate100 = enqueue(tenant, key, "a", n // 2, 100)
+    rate1000 = enqueue(tenant, key, "b", n // 2, 1000)
+    warm100 = enqueue(idle_tenant, idle_key, "c", n // 2, 100)
+    print(f"enqueue_msgs_per_s batch100={rate100:.0f} batch1000={rate1000:.0f} batch100_warm={warm100:.0f} (n={n // 2} each)")
 
-t0 = time.perf_counter()
-call("POST", f"/commands/activate?tenant_id={tenant}", token=key)
-while call("GET", f"/messages?tenant_id={tenant}&active_only=true&limit=1", token=key)["messages"]:
-    time.sleep(0.2)
-elapsed = time.perf_counter() - t0
-query = urllib.parse.quote(f"envelope-to:{to}")
-with urllib.request.urlopen(f"{sink_api}/api/v1/search?query={query}&limit=1") as r:
-    stored = json.load(r)["messages_count"]
-print(f"delivery_msgs_per_s={n / elapsed:.0f} seconds={elapsed:.1f} delivered_in_sink={stored} of {n} (proxy replicas: {replicas}, limits: {limit or 'none'})")
+    t0 = time.perf_counter()
+    call("POST", f"/commands/activate?tenant_id={tenant}", token=key)
+    while call("GET", f"/messages?tenant_id={tenant}&active_only=true&limit=1", token=key)["messages"]:
+        time.sleep(0.2)
+    elapsed = time.perf_counter() - t0
+    query = urllib.parse.quote(f"envelope-to:{to}")
+    with urllib.request.urlopen(f"{sink_api}/api/v1/search?query={query}&limit=1") as r:
+        stored = json.load(r)["messages_count"]
+    print(f"delivery_msgs_per_s={n / elapsed:.0f} seconds={elapsed:.1f} delivered_in_sink={stored} of {n} (proxy replicas: {replicas}, limits: {limit or 'none'})")
+
 
 def settle(idle_share=0.75, limit=30.0):
     """Waits (at most `limit` s) for a second in which the machine is idle `idle_share` of the time:
@@ -113,7 +116,8 @@ def settle(idle_share=0.75, limit=30.0):
 
 sustained_seconds = float(os.environ.get("BENCH_SUSTAINED_SECONDS", "15"))
 if sustained_seconds > 0:
-    settled = settle()
-    print(f"settled after the delivery in {settled:.0f} s")
+    if n > 0:
+        print(f"settled after the delivery in {settle():.0f} s")
     rate, count = sustain(idle_tenant, idle_key, "d", sustained_seconds)
-    print(f"enqueue_sustained_msgs_per_s batch100={rate:.0f} ({count} messages over {sustained_seconds:.0f} s after a 3 s warm-up, after the delivery)")
+    when = "after the delivery" if n > 0 else "on a fresh stack"
+    print(f"enqueue_sustained_msgs_per_s batch100={rate:.0f} ({count} messages over {sustained_seconds:.0f} s after a 3 s warm-up, {when})")

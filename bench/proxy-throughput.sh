@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Starts the stack (bench/bench-stack.sh), runs bench/proxy-throughput.py, then stops it.
-# Usage: bench/proxy-throughput.sh [N] [REPLICAS]   (default 10000 messages, 1 proxy replica)
+# Usage: bench/proxy-throughput.sh [N] [REPLICAS]   (default 10000 messages, 1 proxy replica; N=0: the sustained enqueue alone)
 # BENCH_LIMIT=N in the environment gives the account rate limits of N per minute, hour and day.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
