@@ -88,10 +88,17 @@ public static class MessageApi
 
         // The request's trace context, so dispatch and the SMTP send join the same trace.
         var (stored, withoutAccount) = await queue.EnqueueAsync(parsed, Activity.Current?.Id, cancellationToken);
-        var ready = parsed.Where(m => !withoutAccount.Contains((m.TenantId, m.Id))).ToList();
-        foreach (var message in parsed.Except(ready))
+        var ready = new List<OutgoingMessage>(parsed.Count);
+        foreach (var message in parsed)
         {
-            Reject(message.Payload, new MessageRejection(message.Id, MessageRejection.AccountNotFound));
+            if (withoutAccount.Contains((message.TenantId, message.Id)))
+            {
+                Reject(message.Payload, new MessageRejection(message.Id, MessageRejection.AccountNotFound));
+            }
+            else
+            {
+                ready.Add(message);
+            }
         }
 
         rejected.AddRange(ready.Where(m => !stored.Contains((m.TenantId, m.Id))).Select(m => new MessageRejection(m.Id, MessageRejection.AlreadySent)));
