@@ -66,6 +66,31 @@ public sealed class MessageQueue(NpgsqlDataSource db)
             RETURNING m.pk, m.tenant_id, m.id, m.account_id, m.payload, m.retry_count, m.priority, m.trace_parent
             """;
 
+    /// <summary>The account named by row <paramref name="row"/> (columns t and a), or NULL: a scalar subquery.</summary>
+    private static string AccountOf(string row) => $"(SELECT true FROM accounts a WHERE a.tenant_id = {row}.t AND a.id = {row}.a)";
+
+    // The account check is a scalar subquery (at most one row: accounts' key is (tenant_id, id)),
+    // not a join or EXISTS, which the planner may turn into a join that reorders the rows; read
+    // straight from unnest, they are inserted in the request's order without a sort, so their keys
+    // (the order messages are listed in, and sent in within a priority: one request shares its
+    // created_at) follow it. A sort, or a CTE, would copy every payload once more.
+    private static readonly string EnqueueSql = $"""
+            WITH stored AS (
+                INSERT INTO messages (tenant_id, id, account_id, priority, batch_code, deferred_ts, payload, trace_parent, status)
+                SELECT t, i, a, p, b, d, j::json, $8, $9
+                FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::bigint[], $7::text[]) AS u(t, i, a, p, b, d, j)
+                WHERE {AccountOf("u")} IS NOT NULL
+                ON CONFLICT (tenant_id, id) DO UPDATE SET account_id = excluded.account_id, priority = excluded.priority,
+                    batch_code = excluded.batch_code, deferred_ts = excluded.deferred_ts, payload = excluded.payload, trace_parent = excluded.trace_parent,
+                    status = $9, retry_count = 0, enqueued_at = now(), updated_at = now()
+                WHERE messages.status = ANY($10)
+                RETURNING tenant_id, id)
+            SELECT tenant_id, id, true FROM stored
+            UNION ALL
+            SELECT t, i, false FROM unnest($1::text[], $2::text[], $3::text[]) AS u(t, i, a)
+            WHERE {AccountOf("u")} IS NULL
+            """;
+
     private static readonly string DeleteReportedSql = $"""
             WITH doomed AS (
                 SELECT m.pk FROM messages m
@@ -95,26 +120,7 @@ public sealed class MessageQueue(NpgsqlDataSource db)
             return result;
         }
 
-        // accounts' primary key is (tenant_id, id): the join keeps one row per message. The join may
-        // reorder them: inserted in the request's order (ord), so their keys (the order messages are
-        // listed in, and sent in within a priority: one request shares its created_at) follow it.
-        await using var upsert = db.CreateCommand("""
-            WITH u AS (
-                SELECT u.*, a.id IS NOT NULL AS known
-                FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::bigint[], $7::text[]) WITH ORDINALITY AS u(t, i, a, p, b, d, j, ord)
-                LEFT JOIN accounts a ON a.tenant_id = u.t AND a.id = u.a),
-            stored AS (
-                INSERT INTO messages (tenant_id, id, account_id, priority, batch_code, deferred_ts, payload, trace_parent, status)
-                SELECT t, i, a, p, b, d, j::jsonb, $8, $9 FROM u WHERE known ORDER BY ord
-                ON CONFLICT (tenant_id, id) DO UPDATE SET account_id = excluded.account_id, priority = excluded.priority,
-                    batch_code = excluded.batch_code, deferred_ts = excluded.deferred_ts, payload = excluded.payload, trace_parent = excluded.trace_parent,
-                    status = $9, retry_count = 0, enqueued_at = now(), updated_at = now()
-                WHERE messages.status = ANY($10)
-                RETURNING tenant_id, id)
-            SELECT tenant_id, id, true FROM stored
-            UNION ALL
-            SELECT t, i, false FROM u WHERE NOT known
-            """);
+        await using var upsert = db.CreateCommand(EnqueueSql);
         upsert.Parameters.AddWithValue(messages.Select(m => m.TenantId).ToArray());
         upsert.Parameters.AddWithValue(messages.Select(m => m.Id).ToArray());
         upsert.Parameters.AddWithValue(messages.Select(m => m.AccountId).ToArray());
@@ -154,7 +160,7 @@ public sealed class MessageQueue(NpgsqlDataSource db)
                 WHERE EXISTS (SELECT 1 FROM tenants WHERE tenants.id = r.t)),
             upserted AS (
                 INSERT INTO messages (tenant_id, id, account_id, priority, batch_code, payload, status, error, error_ts)
-                SELECT t, i, a, p, b, j::jsonb, $8, reason, $9 FROM r
+                SELECT t, i, a, p, b, j::json, $8, reason, $9 FROM r
                 ON CONFLICT (tenant_id, id) DO UPDATE SET account_id = excluded.account_id, priority = excluded.priority,
                     batch_code = excluded.batch_code, deferred_ts = NULL, payload = excluded.payload, trace_parent = NULL,
                     status = excluded.status, error = excluded.error, error_ts = excluded.error_ts, retry_count = 0,

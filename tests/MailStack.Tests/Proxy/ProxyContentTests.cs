@@ -92,6 +92,19 @@ public sealed class ProxyContentTests(StackFixture stack)
         Assert.Equal(body, record.Message.Body);
     }
 
+    // A NUL is valid JSON and valid text; jsonb refuses it ("unsupported Unicode escape sequence"),
+    // which answered the whole add-messages with a 500 while the payload was stored as jsonb.
+    [Fact]
+    public async Task A_body_with_a_nul_character_is_accepted_stored_and_delivered_intact()
+    {
+        const string body = "before\0after";
+        var (delivered, raw, record) = await SendAsync("nul", (tenantId, to) => OutgoingMessage.For(tenantId, "nul", to, "nul in body", body));
+
+        Assert.Equal(body, record.Message!.Body);
+        Assert.Equal(body, raw.TextBody!.TrimEnd('\r', '\n'));
+        Assert.Equal(body, delivered.Text.TrimEnd('\r', '\n'));
+    }
+
     // catalog: S05
     [Fact]
     public async Task Script_in_subject_and_body_is_stored_and_delivered_literally()
