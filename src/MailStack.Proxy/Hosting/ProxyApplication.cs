@@ -7,6 +7,7 @@ using MailStack.Proxy.Persistence;
 using MailStack.Proxy.Retention;
 using MailStack.Proxy.Security;
 using MailStack.Proxy.Telemetry;
+using Npgsql;
 
 namespace MailStack.Proxy.Hosting;
 
@@ -16,13 +17,27 @@ namespace MailStack.Proxy.Hosting;
 /// </summary>
 public static class ProxyApplication
 {
+    private const string DatabaseName = "maildb";
+
     public static WebApplicationBuilder AddProxy(this WebApplicationBuilder builder)
     {
         builder.AddServiceDefaults();
         // Npgsql logs every command at Information: the dispatcher's idle polls would fill the dashboard's logs.
         builder.Logging.AddFilter("Npgsql.Command", LogLevel.Warning);
         // Registers an NpgsqlDataSource for "maildb" with a health check, so /health reports the database.
-        builder.AddNpgsqlDataSource("maildb", configureDataSourceBuilder: dataSource => DatabaseSettings.Apply(dataSource.ConnectionStringBuilder));
+        builder.AddNpgsqlDataSource(DatabaseName, configureDataSourceBuilder: dataSource =>
+        {
+            DatabaseSettings.Apply(dataSource.ConnectionStringBuilder);
+            DatabaseSettings.LimitPool(dataSource.ConnectionStringBuilder);
+        });
+        builder.Services.AddSingleton(services =>
+        {
+            var connectionString = services.GetRequiredService<IConfiguration>().GetConnectionString(DatabaseName)
+                ?? throw new InvalidOperationException($"No connection string '{DatabaseName}'.");
+            var leases = new NpgsqlDataSourceBuilder(connectionString).UseLoggerFactory(services.GetRequiredService<ILoggerFactory>());
+            DatabaseSettings.Apply(leases.ConnectionStringBuilder);
+            return new LeaseConnections(leases.Build());
+        });
         builder.Services.ConfigureHttpJsonOptions(json => WireJson.Configure(json.SerializerOptions));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddProxyPersistence();

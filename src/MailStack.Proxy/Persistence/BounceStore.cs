@@ -7,14 +7,14 @@ namespace MailStack.Proxy.Persistence;
 /// own, which also carries everything the receiver writes (<see cref="BounceReceiverLease"/>). A
 /// replica that dies drops its connection, and with it the lock.
 /// </summary>
-public sealed class BounceStore(NpgsqlDataSource db)
+public sealed class BounceStore(LeaseConnections leases)
 {
     private const long ReceiverLockKey = 0x4D53426F756E6365; // "MSBounce"
 
     /// <returns>The lease, or null while another replica holds it.</returns>
     public async Task<BounceReceiverLease?> TryTakeReceiverLeaseAsync(CancellationToken cancellationToken)
     {
-        var connection = await db.OpenConnectionAsync(cancellationToken);
+        var connection = await leases.OpenAsync(cancellationToken);
         try
         {
             await using var take = new NpgsqlCommand("SELECT pg_try_advisory_lock($1)", connection);

@@ -8,7 +8,7 @@ namespace MailStack.Proxy.Persistence;
 /// heartbeat, their unreported events, and the tenant's sync state once a report was acknowledged.
 /// Events are written with their outcome by <see cref="MessageQueue.RecordOutcomesAsync"/>.
 /// </summary>
-public sealed class EventStore(NpgsqlDataSource db)
+public sealed class EventStore(NpgsqlDataSource db, LeaseConnections leases)
 {
     private static readonly string ReportedTypes = $"({string.Join(", ", MessageStatuses.Reported.ToDb().Select(s => $"'{s}'"))})";
 
@@ -63,7 +63,7 @@ public sealed class EventStore(NpgsqlDataSource db)
     /// <returns>The turn, or null when another replica is reporting to this tenant.</returns>
     public async Task<IAsyncDisposable?> TryTakeReportTurnAsync(string tenantId, CancellationToken cancellationToken)
     {
-        var connection = await db.OpenConnectionAsync(cancellationToken);
+        var connection = await leases.OpenAsync(cancellationToken);
         var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var turn = new ReportTurn(connection, transaction);
         try
