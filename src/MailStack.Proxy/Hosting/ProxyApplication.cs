@@ -7,7 +7,6 @@ using MailStack.Proxy.Persistence;
 using MailStack.Proxy.Retention;
 using MailStack.Proxy.Security;
 using MailStack.Proxy.Telemetry;
-using Npgsql;
 
 namespace MailStack.Proxy.Hosting;
 
@@ -25,19 +24,19 @@ public static class ProxyApplication
         // Npgsql logs every command at Information: the dispatcher's idle polls would fill the dashboard's logs.
         builder.Logging.AddFilter("Npgsql.Command", LogLevel.Warning);
         // Registers an NpgsqlDataSource for "maildb" with a health check, so /health reports the database.
-        builder.AddNpgsqlDataSource(DatabaseName, configureDataSourceBuilder: dataSource =>
-        {
-            DatabaseSettings.Apply(dataSource.ConnectionStringBuilder);
-            DatabaseSettings.LimitPool(dataSource.ConnectionStringBuilder);
-        });
-        builder.Services.AddSingleton(services =>
-        {
-            var connectionString = services.GetRequiredService<IConfiguration>().GetConnectionString(DatabaseName)
-                ?? throw new InvalidOperationException($"No connection string '{DatabaseName}'.");
-            var leases = new NpgsqlDataSourceBuilder(connectionString).UseLoggerFactory(services.GetRequiredService<ILoggerFactory>());
-            DatabaseSettings.Apply(leases.ConnectionStringBuilder);
-            return new LeaseConnections(leases.Build());
-        });
+        // The lease pool connects as the main one does, wherever Aspire found its connection string.
+        string? connectionString = null;
+        builder.AddNpgsqlDataSource(
+            DatabaseName,
+            configureSettings: settings => connectionString = settings.ConnectionString,
+            configureDataSourceBuilder: dataSource =>
+            {
+                DatabaseSettings.Apply(dataSource.ConnectionStringBuilder);
+                DatabaseSettings.LimitPool(dataSource.ConnectionStringBuilder);
+            });
+        builder.Services.AddSingleton(services => LeaseConnections.Create(
+            connectionString ?? throw new InvalidOperationException($"No connection string for '{DatabaseName}'."),
+            services.GetRequiredService<ILoggerFactory>()));
         builder.Services.ConfigureHttpJsonOptions(json => WireJson.Configure(json.SerializerOptions));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddProxyPersistence();

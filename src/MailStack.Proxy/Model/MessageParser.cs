@@ -14,6 +14,9 @@ public static class MessageParser
 
     private static readonly string[] RequiredFields = ["id", "tenant_id", "account_id", "from", "to", "subject"];
 
+    /// <summary>The fields stored as PostgreSQL text, which cannot hold a NUL (a body can: it stays in the JSON).</summary>
+    private static readonly string[] TextColumns = ["id", "tenant_id", "account_id", "batch_code"];
+
     private static readonly ParserOptions AddressOptions = new() { AllowAddressesWithoutDomain = false };
 
     /// <summary>The first required field the item lacks (<c>id</c> when it is no object at all), or null.</summary>
@@ -31,6 +34,11 @@ public static class MessageParser
         if (id.Length > MaxIdLength || Text(item, "batch_code") is { Length: > MaxBatchCodeLength })
         {
             return (null, new MessageRejection(id[..Math.Min(id.Length, MaxIdLength)], "invalid id or batch_code length"));
+        }
+
+        if (FieldWithNul(item) is { } field)
+        {
+            return (null, new MessageRejection(id, $"invalid {field}: contains a NUL character"));
         }
 
         try
@@ -70,7 +78,8 @@ public static class MessageParser
     /// </summary>
     public static RefusedMessage? Refused(JsonElement item, string reason, MessagePriority defaultPriority)
     {
-        if (Text(item, "id") is not { Length: > 0 and <= MaxIdLength } id || Text(item, "tenant_id") is not { Length: > 0 } tenantId)
+        if (Text(item, "id") is not { Length: > 0 and <= MaxIdLength } id || Text(item, "tenant_id") is not { Length: > 0 } tenantId
+            || FieldWithNul(item) is not null)
         {
             return null;
         }
@@ -79,6 +88,8 @@ public static class MessageParser
             MessagePriorities.Parse(item.TryGetProperty("priority", out var priority) ? priority : null, defaultPriority),
             Text(item, "batch_code") is { Length: <= MaxBatchCodeLength } batchCode ? batchCode : null, item, reason);
     }
+
+    private static string? FieldWithNul(JsonElement item) => TextColumns.FirstOrDefault(field => Text(item, field)?.Contains('\0', StringComparison.Ordinal) == true);
 
     private static bool HasValue(JsonElement item, string field) =>
         item.TryGetProperty(field, out var value) && value.ValueKind switch

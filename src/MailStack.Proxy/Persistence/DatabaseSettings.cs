@@ -10,6 +10,8 @@ namespace MailStack.Proxy.Persistence;
 /// </summary>
 public static class DatabaseSettings
 {
+    private const int NpgsqlDefaultMaxPoolSize = 100;
+
     public static void Apply(NpgsqlConnectionStringBuilder settings)
     {
         // The stores send the same few dozen statements over and over: prepared once per connection,
@@ -35,15 +37,14 @@ public static class DatabaseSettings
     /// connection idle longest, so a client sending one request at a time went through every connection
     /// a burst of work had opened (ten after a delivery), each backend running cold: PostgreSQL spent
     /// 9.6 ticks of CPU per 1,000 messages enqueued instead of 5.5 with four (bench/README.md).
-    /// Connections held across calls to the outside come from <see cref="LeaseConnections"/>.
+    /// Connections held across calls to the outside come from <see cref="LeaseConnections"/>. The
+    /// cores are the proxy's (in local mode, PostgreSQL's too), and each replica has a pool of its own.
     /// </summary>
     public static void LimitPool(NpgsqlConnectionStringBuilder settings)
     {
         if (settings.MaxPoolSize == NpgsqlDefaultMaxPoolSize)
         {
-            settings.MaxPoolSize = (2 * Environment.ProcessorCount) + 1;
+            settings.MaxPoolSize = Math.Max(settings.MinPoolSize, (2 * Environment.ProcessorCount) + 1);
         }
     }
-
-    private const int NpgsqlDefaultMaxPoolSize = 100;
 }

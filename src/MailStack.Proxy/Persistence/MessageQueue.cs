@@ -67,7 +67,7 @@ public sealed class MessageQueue(NpgsqlDataSource db)
             """;
 
     /// <summary>The account named by row <paramref name="row"/> (columns t and a), or NULL: a scalar subquery.</summary>
-    private static string AccountOf(string row) => $"(SELECT true FROM accounts a WHERE a.tenant_id = {row}.t AND a.id = {row}.a)";
+    private static string AccountOf(string row) => $"(SELECT true FROM accounts acc WHERE acc.tenant_id = {row}.t AND acc.id = {row}.a)";
 
     // The account check is a scalar subquery (at most one row: accounts' key is (tenant_id, id)),
     // not a join or EXISTS, which the planner may turn into a join that reorders the rows; read

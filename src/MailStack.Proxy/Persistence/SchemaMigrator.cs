@@ -179,7 +179,8 @@ public sealed class SchemaMigrator(NpgsqlDataSource dataSource, ILogger<SchemaMi
             foreach (var (version, sql) in Migrations.Where(m => m.Version > applied))
             {
                 await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-                await using (var migrate = new NpgsqlCommand(sql, connection, transaction))
+                // No time limit: a migration that rewrites a large table (8) runs as long as it needs.
+                await using (var migrate = new NpgsqlCommand(sql, connection, transaction) { CommandTimeout = 0 })
                 {
                     await migrate.ExecuteNonQueryAsync(cancellationToken);
                 }

@@ -174,6 +174,26 @@ public sealed class ProxyMessagingTests(StackFixture stack)
         Assert.Equal("already sent", againBody.GetProperty("rejected")[0].GetProperty("reason").GetString());
     }
 
+    // A NUL is valid JSON, but PostgreSQL's text cannot hold one: it answered the whole request with a 500.
+    [Fact]
+    public async Task A_nul_character_in_an_id_or_an_account_is_rejected_with_a_reason()
+    {
+        var tenantId = NewId("nul-id");
+        using var tenant = _proxy.Client(await _proxy.CreateTenantAsync(tenantId));
+        using var sink = Sink("sink-tenant1");
+        var to = sink.NewAddress("proxy-nul-id");
+
+        var added = await tenant.AddMessagesAsync(
+            Message(tenantId, "ok", to, "valid"),
+            Message(tenantId, "bad\0id", to, "nul in id"),
+            Message(tenantId, "bad-account", to, "nul in account") with { AccountId = "ma\0in" });
+
+        Assert.Equal(1, added.Queued);
+        Assert.Equal(
+            [new RejectedMessage("bad\0id", "invalid id: contains a NUL character"), new RejectedMessage("bad-account", "invalid account_id: contains a NUL character")],
+            added.Rejected);
+    }
+
     [Fact]
     public async Task A_rejected_item_with_an_id_is_recorded_as_an_error_and_reported_as_genro_does()
     {
