@@ -68,16 +68,20 @@ def enqueue(tenant, key, prefix, total, batch):
 
 def sustain(tenant, key, prefix, seconds, warmup=3.0):
     """Batches of 100 for warmup + seconds; the rate over the last `seconds`."""
-    start = 0
-    t0 = time.perf_counter()
-    while time.perf_counter() - t0 < warmup:
-        add(tenant, key, prefix, start, 100)
-        start += 100
-    counted, t1 = start, time.perf_counter()
-    while time.perf_counter() - t1 < seconds:
-        add(tenant, key, prefix, start, 100)
-        start += 100
-    return (start - counted) / (time.perf_counter() - t1), start - counted
+    sent = 0
+
+    def run(duration):
+        nonlocal sent
+        t0 = time.perf_counter()
+        while time.perf_counter() - t0 < duration:
+            add(tenant, key, prefix, sent, 100)
+            sent += 100
+        return time.perf_counter() - t0
+
+    run(warmup)
+    before = sent
+    elapsed = run(seconds)
+    return (sent - before) / elapsed, sent - before
 
 
 if n > 0:

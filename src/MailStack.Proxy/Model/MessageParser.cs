@@ -14,9 +14,6 @@ public static class MessageParser
 
     private static readonly string[] RequiredFields = ["id", "tenant_id", "account_id", "from", "to", "subject"];
 
-    /// <summary>The fields stored as PostgreSQL text, which cannot hold a NUL (a body can: it stays in the JSON).</summary>
-    private static readonly string[] TextColumns = ["id", "tenant_id", "account_id", "batch_code"];
-
     private static readonly ParserOptions AddressOptions = new() { AllowAddressesWithoutDomain = false };
 
     /// <summary>The first required field the item lacks (<c>id</c> when it is no object at all), or null.</summary>
@@ -31,12 +28,15 @@ public static class MessageParser
     public static (OutgoingMessage? Message, MessageRejection? Rejection) Parse(JsonElement item, MessagePriority defaultPriority)
     {
         var id = Text(item, "id")!;
-        if (id.Length > MaxIdLength || Text(item, "batch_code") is { Length: > MaxBatchCodeLength })
+        var batchCode = Text(item, "batch_code");
+        if (id.Length > MaxIdLength || batchCode is { Length: > MaxBatchCodeLength })
         {
             return (null, new MessageRejection(id[..Math.Min(id.Length, MaxIdLength)], "invalid id or batch_code length"));
         }
 
-        if (FieldWithNul(item) is { } field)
+        var tenantId = Text(item, "tenant_id")!;
+        var accountId = Text(item, "account_id")!;
+        if (FieldWithNul(id, tenantId, accountId, batchCode) is { } field)
         {
             return (null, new MessageRejection(id, $"invalid {field}: contains a NUL character"));
         }
@@ -45,8 +45,8 @@ public static class MessageParser
         {
             var message = new OutgoingMessage(
                 id,
-                Text(item, "tenant_id")!,
-                Text(item, "account_id")!,
+                tenantId,
+                accountId,
                 Mailbox(item, "from")!,
                 Mailboxes(item, "to"),
                 Mailboxes(item, "cc"),
@@ -61,7 +61,7 @@ public static class MessageParser
                 Headers(item),
                 MessagePriorities.Parse(item.TryGetProperty("priority", out var priority) ? priority : null, defaultPriority),
                 item.TryGetProperty("deferred_ts", out var deferred) && deferred.ValueKind == JsonValueKind.Number && deferred.TryGetInt64(out var ts) ? ts : null,
-                Text(item, "batch_code"),
+                batchCode,
                 Attachments(item),
                 item);
             return (message, null);
@@ -78,18 +78,23 @@ public static class MessageParser
     /// </summary>
     public static RefusedMessage? Refused(JsonElement item, string reason, MessagePriority defaultPriority)
     {
+        var accountId = Text(item, "account_id") ?? "";
+        var batchCode = Text(item, "batch_code") is { Length: <= MaxBatchCodeLength } code ? code : null;
         if (Text(item, "id") is not { Length: > 0 and <= MaxIdLength } id || Text(item, "tenant_id") is not { Length: > 0 } tenantId
-            || FieldWithNul(item) is not null)
+            || FieldWithNul(id, tenantId, accountId, batchCode) is not null)
         {
             return null;
         }
 
-        return new RefusedMessage(tenantId, id, Text(item, "account_id") ?? "",
-            MessagePriorities.Parse(item.TryGetProperty("priority", out var priority) ? priority : null, defaultPriority),
-            Text(item, "batch_code") is { Length: <= MaxBatchCodeLength } batchCode ? batchCode : null, item, reason);
+        return new RefusedMessage(tenantId, id, accountId,
+            MessagePriorities.Parse(item.TryGetProperty("priority", out var priority) ? priority : null, defaultPriority), batchCode, item, reason);
     }
 
-    private static string? FieldWithNul(JsonElement item) => TextColumns.FirstOrDefault(field => Text(item, field)?.Contains('\0', StringComparison.Ordinal) == true);
+    /// <summary>The first of the fields stored as PostgreSQL text that holds a NUL, which text cannot (a body can: it stays in the JSON).</summary>
+    private static string? FieldWithNul(string id, string tenantId, string? accountId, string? batchCode) =>
+        HasNul(id) ? "id" : HasNul(tenantId) ? "tenant_id" : HasNul(accountId) ? "account_id" : HasNul(batchCode) ? "batch_code" : null;
+
+    private static bool HasNul(string? text) => text?.Contains('\0', StringComparison.Ordinal) == true;
 
     private static bool HasValue(JsonElement item, string field) =>
         item.TryGetProperty(field, out var value) && value.ValueKind switch
