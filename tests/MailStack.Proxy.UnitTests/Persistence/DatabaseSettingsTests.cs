@@ -6,11 +6,11 @@ namespace MailStack.Proxy.UnitTests.Persistence;
 public sealed class DatabaseSettingsTests
 {
     [Fact]
-    public void The_pool_holds_twice_the_cores_plus_one_connections_by_default()
+    public void The_pool_holds_the_cores_plus_one_connections_by_default()
     {
         var settings = new NpgsqlConnectionStringBuilder("Host=localhost;Database=maildb");
         DatabaseSettings.LimitPool(settings);
-        Assert.Equal((2 * Environment.ProcessorCount) + 1, settings.MaxPoolSize);
+        Assert.Equal(Environment.ProcessorCount + 1, settings.MaxPoolSize);
     }
 
     [Fact]
