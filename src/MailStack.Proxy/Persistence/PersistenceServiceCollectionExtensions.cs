@@ -6,6 +6,7 @@ public static class PersistenceServiceCollectionExtensions
     public static IServiceCollection AddProxyPersistence(this IServiceCollection services)
     {
         services.AddSingleton<SchemaMigrator>();
+        services.AddSingleton<ApiKeyCache>();
         services.AddSingleton<TenantStore>();
         services.AddSingleton<AccountStore>();
         services.AddSingleton<MessageQueue>();

@@ -3,8 +3,8 @@ using Npgsql;
 
 namespace MailStack.Proxy.Persistence;
 
-/// <summary>Every statement on <c>tenants</c>: records, API key hashes and suspended batches.</summary>
-public sealed class TenantStore(NpgsqlDataSource db)
+/// <summary>Every statement on <c>tenants</c>: records, API key hashes (their lookups kept for a second by <see cref="ApiKeyCache"/>) and suspended batches.</summary>
+public sealed class TenantStore(NpgsqlDataSource db, ApiKeyCache keys)
 {
     private const string Columns = "id, name, client_base_url, client_sync_path, client_attachment_path, client_auth, large_file_config, retention_seconds, active, suspended_batches, created_at, updated_at";
 
@@ -117,27 +117,54 @@ public sealed class TenantStore(NpgsqlDataSource db)
     /// <summary>Deletes the tenant with its accounts, messages and events (the foreign keys cascade).</summary>
     public async Task<bool> DeleteAsync(string id, CancellationToken cancellationToken)
     {
-        await using var command = db.CreateCommand("DELETE FROM tenants WHERE id = $1");
-        command.Parameters.AddWithValue(id);
-        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+        try
+        {
+            await using var command = db.CreateCommand("DELETE FROM tenants WHERE id = $1");
+            command.Parameters.AddWithValue(id);
+            return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+        }
+        finally
+        {
+            keys.Invalidate();
+        }
     }
 
     /// <summary>Replaces the tenant's key hash (rotation), or removes it (<paramref name="apiKeyHash"/> null: revocation); the old key stops working at once.</summary>
     public async Task<bool> SetApiKeyAsync(string id, byte[]? apiKeyHash, CancellationToken cancellationToken)
     {
-        await using var command = db.CreateCommand("UPDATE tenants SET api_key_hash = $2, api_key_expires_at = NULL, updated_at = now() WHERE id = $1");
-        command.Parameters.AddWithValue(id);
-        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bytea, Value = apiKeyHash.OrNull() });
-        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+        try
+        {
+            await using var command = db.CreateCommand("UPDATE tenants SET api_key_hash = $2, api_key_expires_at = NULL, updated_at = now() WHERE id = $1");
+            command.Parameters.AddWithValue(id);
+            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bytea, Value = apiKeyHash.OrNull() });
+            return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+        }
+        finally
+        {
+            // Also when the statement failed: it may have committed before the failure reached us.
+            keys.Invalidate();
+        }
     }
 
     /// <summary>The tenant whose current, unexpired key has this hash.</summary>
     public async Task<string?> FindByApiKeyAsync(byte[] apiKeyHash, CancellationToken cancellationToken)
     {
+        if (keys.TryGet(apiKeyHash, out var cached))
+        {
+            return cached;
+        }
+
+        var generation = keys.Generation;
         await using var command = db.CreateCommand(
             "SELECT id FROM tenants WHERE api_key_hash = $1 AND (api_key_expires_at IS NULL OR api_key_expires_at > now())");
         command.Parameters.AddWithValue(apiKeyHash);
-        return await command.ExecuteScalarAsync(cancellationToken) as string;
+        if (await command.ExecuteScalarAsync(cancellationToken) is not string tenantId)
+        {
+            return null;
+        }
+
+        keys.Add(apiKeyHash, tenantId, generation);
+        return tenantId;
     }
 
     /// <summary>

@@ -54,13 +54,13 @@ public sealed class ProxySecurityTests(StackFixture stack)
         var id = NewId("rotate");
         var oldKey = await _proxy.CreateTenantAsync(id);
         using var admin = await _proxy.AdminAsync();
+        using var old = _proxy.Client(oldKey);
+        // Used just before, so the proxy has the key's lookup at hand (it keeps lookups for a second).
+        Assert.Equal(HttpStatusCode.OK, (await old.GetAsync($"/tenant/{id}", Cancellation)).StatusCode);
 
         using var rotated = await admin.PostAsync($"/tenant/{id}/api-key", null, Cancellation);
         var newKey = (await rotated.ReadAsync<TenantSaved>()).ApiKey!;
-        using (var old = _proxy.Client(oldKey))
-        {
-            Assert.Equal(HttpStatusCode.Unauthorized, (await old.GetAsync($"/tenant/{id}", Cancellation)).StatusCode);
-        }
+        Assert.Equal(HttpStatusCode.Unauthorized, (await old.GetAsync($"/tenant/{id}", Cancellation)).StatusCode);
 
         using (var fresh = _proxy.Client(newKey))
         {
@@ -70,6 +70,21 @@ public sealed class ProxySecurityTests(StackFixture stack)
         Assert.Equal(HttpStatusCode.OK, (await admin.DeleteAsync($"/tenant/{id}/api-key", Cancellation)).StatusCode);
         using var revoked = _proxy.Client(newKey);
         Assert.Equal(HttpStatusCode.Unauthorized, (await revoked.GetAsync($"/tenant/{id}", Cancellation)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Deleting_a_tenant_stops_its_key_at_once()
+    {
+        var id = NewId("deleted");
+        using var tenant = _proxy.Client(await _proxy.CreateTenantAsync(id));
+        Assert.Equal(HttpStatusCode.OK, (await tenant.GetAsync($"/tenant/{id}", Cancellation)).StatusCode);
+
+        using var admin = await _proxy.AdminAsync();
+        Assert.Equal(HttpStatusCode.OK, (await admin.DeleteAsync($"/tenant/{id}", Cancellation)).StatusCode);
+
+        using var after = await tenant.GetAsync($"/tenant/{id}", Cancellation);
+        Assert.Equal(HttpStatusCode.Unauthorized, after.StatusCode);
+        Assert.Equal("""{"ok":false,"detail":"invalid, revoked or expired API token"}""", await after.Content.ReadAsStringAsync(Cancellation));
     }
 
     [Fact]
