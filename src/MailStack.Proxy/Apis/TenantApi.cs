@@ -77,19 +77,19 @@ public static class TenantApi
             : ApiErrors.NotFound($"tenant '{id}' not found");
     }
 
-    private static async Task<Results<Ok<OkResponse>, NotFound<ApiError>>> DeleteAsync(string id, TenantStore tenants, CancellationToken cancellationToken) =>
-        await tenants.DeleteAsync(id, cancellationToken) ? TypedResults.Ok(OkResponse.Instance) : ApiErrors.NotFound($"tenant '{id}' not found");
+    private static async Task<Results<Ok<OkResponse>, NotFound<ApiError>>> DeleteAsync(string id, TenantStore tenants) =>
+        await tenants.DeleteAsync(id) ? TypedResults.Ok(OkResponse.Instance) : ApiErrors.NotFound($"tenant '{id}' not found");
 
-    private static async Task<Results<Ok<ApiKeyIssued>, NotFound<ApiError>>> RotateKeyAsync(string id, TenantStore tenants, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<ApiKeyIssued>, NotFound<ApiError>>> RotateKeyAsync(string id, TenantStore tenants)
     {
         var apiKey = ApiKeys.New();
-        return await tenants.SetApiKeyAsync(id, ApiKeys.Hash(apiKey), cancellationToken)
+        return await tenants.SetApiKeyAsync(id, ApiKeys.Hash(apiKey))
             ? TypedResults.Ok(new ApiKeyIssued(apiKey))
             : ApiErrors.NotFound($"tenant '{id}' not found");
     }
 
-    private static async Task<Results<Ok<OkResponse>, NotFound<ApiError>>> RevokeKeyAsync(string id, TenantStore tenants, CancellationToken cancellationToken) =>
-        await tenants.SetApiKeyAsync(id, null, cancellationToken) ? TypedResults.Ok(OkResponse.Instance) : ApiErrors.NotFound($"tenant '{id}' not found");
+    private static async Task<Results<Ok<OkResponse>, NotFound<ApiError>>> RevokeKeyAsync(string id, TenantStore tenants) =>
+        await tenants.SetApiKeyAsync(id, null) ? TypedResults.Ok(OkResponse.Instance) : ApiErrors.NotFound($"tenant '{id}' not found");
 
     /// <summary>The tenant's endpoint credentials are write-only, like account passwords.</summary>
     private static TenantRecord Shown(TenantRecord tenant) => tenant with { ClientAuth = tenant.ClientAuth?.WithoutSecrets() };

@@ -355,16 +355,21 @@ public sealed class Dispatcher(MessageQueue queue, AccountStore accounts, Tenant
             while (true)
             {
                 await Task.Delay(Options.ClaimLease / 3, time, cancellationToken);
-                await queue.RenewAsync(pks, Options.ClaimLease, cancellationToken);
+                try
+                {
+                    await queue.RenewAsync(pks, Options.ClaimLease, cancellationToken);
+                }
+                catch (NpgsqlException ex)
+                {
+                    // A busy pool or a database restart: the lease still runs two thirds, so try again
+                    // at the next tick rather than let the claims expire under a batch still sending.
+                    logger.LogWarning(ex, "Could not extend the claim on {Count} message(s); trying again", pks.Length);
+                }
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // The batch is done (or the service stops).
-        }
-        catch (NpgsqlException ex)
-        {
-            logger.LogWarning(ex, "Could not extend the claim on {Count} message(s)", pks.Length);
         }
     }
 

@@ -19,6 +19,7 @@ public sealed class ApiKeyCache(TimeProvider time)
 
     private readonly ConcurrentDictionary<string, Entry> _entries = new();
     private long _generation;
+    private long _nextPruneTicks;
 
     /// <summary>Taken before a lookup starts: <see cref="Add"/> keeps its result only if no key changed since.</summary>
     public long Generation => Interlocked.Read(ref _generation);
@@ -38,20 +39,17 @@ public sealed class ApiKeyCache(TimeProvider time)
         return false;
     }
 
-    /// <summary>Keeps a lookup's result, unless a key changed after <paramref name="generation"/> was taken.</summary>
-    public void Add(byte[] apiKeyHash, string tenantId, long generation)
+    /// <summary>
+    /// Keeps a lookup's result (never past the key's own expiry), unless a key changed after
+    /// <paramref name="generation"/> was taken.
+    /// </summary>
+    public void Add(byte[] apiKeyHash, string tenantId, DateTimeOffset? keyExpiresAt, long generation)
     {
         var now = time.GetUtcNow();
-        if (_entries.Count > PruneAbove)
-        {
-            foreach (var expired in _entries.Where(pair => pair.Value.ExpiresAt <= now))
-            {
-                _entries.TryRemove(expired);
-            }
-        }
-
+        PruneExpired(now);
         var key = KeyOf(apiKeyHash);
-        var entry = new Entry(tenantId, now + Lifetime);
+        var expiresAt = now + Lifetime;
+        var entry = new Entry(tenantId, keyExpiresAt < expiresAt ? keyExpiresAt.Value : expiresAt);
         _entries[key] = entry;
         // Checked after writing: an Invalidate that began meanwhile has either cleared the entry
         // already or moved the generation, and then the entry is taken back here.
@@ -66,6 +64,22 @@ public sealed class ApiKeyCache(TimeProvider time)
     {
         Interlocked.Increment(ref _generation);
         _entries.Clear();
+    }
+
+    /// <summary>Past <see cref="PruneAbove"/> entries, drops the expired ones, at most once a lifetime (a scan takes every entry).</summary>
+    private void PruneExpired(DateTimeOffset now)
+    {
+        var due = Interlocked.Read(ref _nextPruneTicks);
+        if (_entries.Count <= PruneAbove || now.UtcTicks < due
+            || Interlocked.CompareExchange(ref _nextPruneTicks, (now + Lifetime).UtcTicks, due) != due)
+        {
+            return;
+        }
+
+        foreach (var expired in _entries.Where(pair => pair.Value.ExpiresAt <= now))
+        {
+            _entries.TryRemove(expired);
+        }
     }
 
     private static string KeyOf(byte[] apiKeyHash) => Convert.ToBase64String(apiKeyHash);

@@ -114,14 +114,17 @@ public sealed class TenantStore(NpgsqlDataSource db, ApiKeyCache keys)
         return tenants;
     }
 
-    /// <summary>Deletes the tenant with its accounts, messages and events (the foreign keys cascade).</summary>
-    public async Task<bool> DeleteAsync(string id, CancellationToken cancellationToken)
+    /// <summary>
+    /// Deletes the tenant with its accounts, messages and events (the foreign keys cascade). Like a
+    /// key change it is not cancelled: the cache of key lookups is dropped once the outcome is known.
+    /// </summary>
+    public async Task<bool> DeleteAsync(string id)
     {
         try
         {
             await using var command = db.CreateCommand("DELETE FROM tenants WHERE id = $1");
             command.Parameters.AddWithValue(id);
-            return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+            return await command.ExecuteNonQueryAsync(CancellationToken.None) > 0;
         }
         finally
         {
@@ -130,14 +133,14 @@ public sealed class TenantStore(NpgsqlDataSource db, ApiKeyCache keys)
     }
 
     /// <summary>Replaces the tenant's key hash (rotation), or removes it (<paramref name="apiKeyHash"/> null: revocation); the old key stops working at once.</summary>
-    public async Task<bool> SetApiKeyAsync(string id, byte[]? apiKeyHash, CancellationToken cancellationToken)
+    public async Task<bool> SetApiKeyAsync(string id, byte[]? apiKeyHash)
     {
         try
         {
             await using var command = db.CreateCommand("UPDATE tenants SET api_key_hash = $2, api_key_expires_at = NULL, updated_at = now() WHERE id = $1");
             command.Parameters.AddWithValue(id);
             command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bytea, Value = apiKeyHash.OrNull() });
-            return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+            return await command.ExecuteNonQueryAsync(CancellationToken.None) > 0;
         }
         finally
         {
@@ -156,14 +159,16 @@ public sealed class TenantStore(NpgsqlDataSource db, ApiKeyCache keys)
 
         var generation = keys.Generation;
         await using var command = db.CreateCommand(
-            "SELECT id FROM tenants WHERE api_key_hash = $1 AND (api_key_expires_at IS NULL OR api_key_expires_at > now())");
+            "SELECT id, api_key_expires_at FROM tenants WHERE api_key_hash = $1 AND (api_key_expires_at IS NULL OR api_key_expires_at > now())");
         command.Parameters.AddWithValue(apiKeyHash);
-        if (await command.ExecuteScalarAsync(cancellationToken) is not string tenantId)
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
         {
             return null;
         }
 
-        keys.Add(apiKeyHash, tenantId, generation);
+        var tenantId = reader.GetString(0);
+        keys.Add(apiKeyHash, tenantId, reader.IsDBNull(1) ? null : reader.GetFieldValue<DateTimeOffset>(1), generation);
         return tenantId;
     }
 
@@ -178,7 +183,7 @@ public sealed class TenantStore(NpgsqlDataSource db, ApiKeyCache keys)
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         string[] current;
-        await using (var read = new NpgsqlCommand("SELECT suspended_batches FROM tenants WHERE id = $1 FOR UPDATE", connection, transaction))
+        await using (var read = new NpgsqlCommand("SELECT suspended_batches FROM tenants WHERE id = $1 FOR NO KEY UPDATE", connection, transaction))
         {
             read.Parameters.AddWithValue(tenantId);
             if (await read.ExecuteScalarAsync(cancellationToken) is not string[] batches)

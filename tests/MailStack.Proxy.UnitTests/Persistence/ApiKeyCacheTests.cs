@@ -15,7 +15,7 @@ public sealed class ApiKeyCacheTests
     {
         var cache = new ApiKeyCache(_time);
         Assert.False(cache.TryGet(Key, out _));
-        cache.Add(Key, "acme", cache.Generation);
+        cache.Add(Key, "acme", null, cache.Generation);
 
         _time.Advance(ApiKeyCache.Lifetime - TimeSpan.FromMilliseconds(1));
         Assert.True(cache.TryGet(Key, out var tenant));
@@ -27,11 +27,23 @@ public sealed class ApiKeyCacheTests
     }
 
     [Fact]
+    public void A_lookup_is_never_kept_past_the_keys_expiry()
+    {
+        var cache = new ApiKeyCache(_time);
+        cache.Add(Key, "acme", _time.GetUtcNow() + TimeSpan.FromMilliseconds(300), cache.Generation);
+
+        _time.Advance(TimeSpan.FromMilliseconds(299));
+        Assert.True(cache.TryGet(Key, out _));
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.False(cache.TryGet(Key, out _));
+    }
+
+    [Fact]
     public void A_changed_key_drops_every_lookup()
     {
         var cache = new ApiKeyCache(_time);
-        cache.Add(Key, "acme", cache.Generation);
-        cache.Add(OtherKey, "globex", cache.Generation);
+        cache.Add(Key, "acme", null, cache.Generation);
+        cache.Add(OtherKey, "globex", null, cache.Generation);
 
         cache.Invalidate();
 
@@ -46,10 +58,10 @@ public sealed class ApiKeyCacheTests
         var generation = cache.Generation;
         cache.Invalidate(); // the key changed while the lookup read the old row
 
-        cache.Add(Key, "acme", generation);
+        cache.Add(Key, "acme", null, generation);
 
         Assert.False(cache.TryGet(Key, out _));
-        cache.Add(Key, "acme", cache.Generation);
+        cache.Add(Key, "acme", null, cache.Generation);
         Assert.True(cache.TryGet(Key, out _));
     }
 
@@ -59,11 +71,11 @@ public sealed class ApiKeyCacheTests
         var cache = new ApiKeyCache(_time);
         for (var i = 0; i <= 1024; i++)
         {
-            cache.Add(BitConverter.GetBytes(i), $"tenant-{i}", cache.Generation);
+            cache.Add(BitConverter.GetBytes(i), $"tenant-{i}", null, cache.Generation);
         }
 
         _time.Advance(ApiKeyCache.Lifetime);
-        cache.Add(Key, "acme", cache.Generation);
+        cache.Add(Key, "acme", null, cache.Generation);
 
         Assert.Equal(1, cache.Count);
         Assert.True(cache.TryGet(Key, out _));
