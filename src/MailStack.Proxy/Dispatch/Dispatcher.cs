@@ -102,11 +102,12 @@ public sealed class Dispatcher(MessageQueue queue, AccountStore accounts, Tenant
                 // Whatever happened, stop renewing: anything left claimed must expire, not stay claimed forever.
                 await sending.CancelAsync();
                 await renewal;
+                // Let the reporter run, also after a failure: outcomes recorded before it are reported now.
+                signal.Wake();
             }
         }
 
         logger.LogInformation("Dispatched {Count} message(s)", batch.Count);
-        signal.Wake(); // let the reporter run
         return batch.Count;
     }
 
