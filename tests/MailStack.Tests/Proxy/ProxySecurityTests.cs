@@ -1,3 +1,4 @@
+using MailStack.Proxy.Persistence;
 using static MailStack.Tests.Proxy.ProxyApi;
 
 namespace MailStack.Tests.Proxy;
@@ -70,6 +71,29 @@ public sealed class ProxySecurityTests(StackFixture stack)
         Assert.Equal(HttpStatusCode.OK, (await admin.DeleteAsync($"/tenant/{id}/api-key", Cancellation)).StatusCode);
         using var revoked = _proxy.Client(newKey);
         Assert.Equal(HttpStatusCode.Unauthorized, (await revoked.GetAsync($"/tenant/{id}", Cancellation)).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_key_rotated_through_one_replica_stops_there_at_once_and_on_the_other_within_a_second()
+    {
+        // On a clock that stands still, each replica keeps the lookup it made until the test moves time.
+        await using var replicas = await ClockedProxy.StartAsync(stack, replicas: 2);
+        var id = NewId("replicas");
+        using var admin = replicas.Client(replica: 0);
+        using var created = await admin.PostAsJsonAsync("/tenant", new { id }, Cancellation);
+        var oldKey = (await created.ReadAsync<TenantSaved>()).ApiKey!;
+        using var viaFirst = replicas.Client(oldKey, replica: 0);
+        using var viaSecond = replicas.Client(oldKey, replica: 1);
+        Assert.Equal(HttpStatusCode.OK, (await viaFirst.GetAsync($"/tenant/{id}", Cancellation)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await viaSecond.GetAsync($"/tenant/{id}", Cancellation)).StatusCode);
+
+        using var rotated = await admin.PostAsync($"/tenant/{id}/api-key", null, Cancellation);
+        Assert.Equal(HttpStatusCode.OK, rotated.StatusCode);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await viaFirst.GetAsync($"/tenant/{id}", Cancellation)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await viaSecond.GetAsync($"/tenant/{id}", Cancellation)).StatusCode);
+        replicas.Clock.Advance(ApiKeyCache.Lifetime);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await viaSecond.GetAsync($"/tenant/{id}", Cancellation)).StatusCode);
     }
 
     [Fact]
