@@ -4,8 +4,8 @@ namespace MailStack.Proxy.Persistence;
 
 /// <summary>
 /// The tenants of the API keys looked up in the last second, by key hash. Without it every request
-/// spent a round trip to PostgreSQL on its token: a client enqueueing in batches of 100 kept up 12 %
-/// more with it (bench/README.md). <see cref="TenantStore"/> drops every entry when it changes or
+/// spent a round trip to PostgreSQL on its token: a client enqueueing in batches of 100 kept up more
+/// with it in six alternated pairs of runs out of six (bench/README.md). <see cref="TenantStore"/> drops every entry when it changes or
 /// removes a key or deletes a tenant, so within a process a rotated or revoked key stops at once;
 /// another replica, or a key changed in the database by hand, takes up to <see cref="Lifetime"/>.
 /// A key that matches no tenant is never kept: a wrong token is looked up every time.

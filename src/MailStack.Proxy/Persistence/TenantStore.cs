@@ -114,39 +114,21 @@ public sealed class TenantStore(NpgsqlDataSource db, ApiKeyCache keys)
         return tenants;
     }
 
-    /// <summary>
-    /// Deletes the tenant with its accounts, messages and events (the foreign keys cascade). Like a
-    /// key change it is not cancelled: the cache of key lookups is dropped once the outcome is known.
-    /// </summary>
+    /// <summary>Deletes the tenant with its accounts, messages and events (the foreign keys cascade); its key stops working at once.</summary>
     public async Task<bool> DeleteAsync(string id)
     {
-        try
-        {
-            await using var command = db.CreateCommand("DELETE FROM tenants WHERE id = $1");
-            command.Parameters.AddWithValue(id);
-            return await command.ExecuteNonQueryAsync(CancellationToken.None) > 0;
-        }
-        finally
-        {
-            keys.Invalidate();
-        }
+        var command = db.CreateCommand("DELETE FROM tenants WHERE id = $1");
+        command.Parameters.AddWithValue(id);
+        return await ChangeKeysAsync(command);
     }
 
     /// <summary>Replaces the tenant's key hash (rotation), or removes it (<paramref name="apiKeyHash"/> null: revocation); the old key stops working at once.</summary>
     public async Task<bool> SetApiKeyAsync(string id, byte[]? apiKeyHash)
     {
-        try
-        {
-            await using var command = db.CreateCommand("UPDATE tenants SET api_key_hash = $2, api_key_expires_at = NULL, updated_at = now() WHERE id = $1");
-            command.Parameters.AddWithValue(id);
-            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bytea, Value = apiKeyHash.OrNull() });
-            return await command.ExecuteNonQueryAsync(CancellationToken.None) > 0;
-        }
-        finally
-        {
-            // Also when the statement failed: it may have committed before the failure reached us.
-            keys.Invalidate();
-        }
+        var command = db.CreateCommand("UPDATE tenants SET api_key_hash = $2, api_key_expires_at = NULL, updated_at = now() WHERE id = $1");
+        command.Parameters.AddWithValue(id);
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bytea, Value = apiKeyHash.OrNull() });
+        return await ChangeKeysAsync(command);
     }
 
     /// <summary>The tenant whose current, unexpired key has this hash.</summary>
@@ -218,6 +200,27 @@ public sealed class TenantStore(NpgsqlDataSource db, ApiKeyCache keys)
 
         await transaction.CommitAsync(cancellationToken);
         return new SuspensionChange(current, updated, waiting);
+    }
+
+    /// <summary>
+    /// Runs a statement that changes which keys are valid, then drops the kept key lookups. It is not
+    /// cancelled, so its outcome is known before they are dropped; and they are dropped when it fails
+    /// too, as it may have committed before the failure reached us.
+    /// </summary>
+    /// <returns>Whether it changed a row.</returns>
+    private async Task<bool> ChangeKeysAsync(NpgsqlCommand command)
+    {
+        try
+        {
+            await using (command)
+            {
+                return await command.ExecuteNonQueryAsync(CancellationToken.None) > 0;
+            }
+        }
+        finally
+        {
+            keys.Invalidate();
+        }
     }
 
     private static TenantRecord Read(NpgsqlDataReader reader) => new(
