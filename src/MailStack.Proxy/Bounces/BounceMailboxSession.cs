@@ -15,7 +15,7 @@ namespace MailStack.Proxy.Bounces;
 /// (from the start when UIDVALIDITY changed), handles every report after it in UID order — each
 /// moved to Processed or Unrecognized (or deleted) once recorded — and then waits for more with
 /// IDLE when the server offers it, else for the poll interval. Returns when the settings stored
-/// for the instance change; throws when the server or the database goes away.
+/// for the instance change or the folder was replaced; throws when the server or the database goes away.
 /// </summary>
 internal sealed partial class BounceMailboxSession(BounceSettings settings, BounceReceiverLease lease, BounceReportHandler handler, InstanceStore instance,
     BounceReceiverOptions options, TimeProvider time, ILogger logger)
@@ -75,7 +75,31 @@ internal sealed partial class BounceMailboxSession(BounceSettings settings, Boun
                 LogSettingsChanged();
                 return;
             }
+
+            if (Volatile.Read(ref _changes) == changesBefore && await ReplacedAsync(inbox, position, cancellationToken))
+            {
+                return;
+            }
         }
+    }
+
+    /// <summary>
+    /// Selects the folder again after a wait that saw no change, as a poll would: a folder deleted
+    /// and created again under this session shows its new UIDVALIDITY then. Dovecot does not always
+    /// end the session when that happens: it may go on answering IDLE with "NO Internal error" and
+    /// every SEARCH with nothing, so the new folder's reports would never be read.
+    /// </summary>
+    /// <returns>Whether the folder was replaced (the session ends, and the next reads it from the start).</returns>
+    private async Task<bool> ReplacedAsync(IMailFolder inbox, MailboxPosition position, CancellationToken cancellationToken)
+    {
+        await ProxyTelemetry.LookQuietlyAsync(() => inbox.OpenAsync(FolderAccess.ReadWrite, cancellationToken));
+        if (inbox.UidValidity == position.UidValidity)
+        {
+            return false;
+        }
+
+        LogFolderReplaced(_mailbox, position.UidValidity, inbox.UidValidity);
+        return true;
     }
 
     /// <summary>The stored position in this mailbox; a new UIDVALIDITY (the folder was recreated) starts over.</summary>
@@ -242,6 +266,9 @@ internal sealed partial class BounceMailboxSession(BounceSettings settings, Boun
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "UIDVALIDITY of {Mailbox} changed from {Old} to {New}: the folder is read again from the start")]
     private partial void LogUidValidityChanged(string mailbox, long old, uint @new);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Mailbox} was replaced while open (UIDVALIDITY {Old}, now {New}): reconnecting")]
+    private partial void LogFolderReplaced(string mailbox, long? old, uint @new);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Bounce settings changed: reconnecting")]
     private partial void LogSettingsChanged();
