@@ -1,4 +1,3 @@
-using MailStack.Tests.Proxy.Hosting;
 using Npgsql;
 using static MailStack.Tests.Proxy.ProxyApi;
 using static MailStack.Tests.Proxy.ReplicaDrain;
@@ -22,14 +21,12 @@ public sealed class ProxyLeaseTests(StackFixture stack)
         await using var sink = await StartSinkAsync();
         // The message stays in DATA well past its first lease.
         Slow(sink, TimeSpan.FromSeconds(10));
-        await using var database = await ScratchDatabase.CreateAsync(stack, Cancellation);
         await using var proxy = await TestProxy.StartAsync(stack, new TestProxyOptions
         {
             Hosting = ProxyHosting.InProcess,
-            Database = database,
             Settings = new Dictionary<string, string> { ["Proxy:Dispatch:ClaimLease"] = Lease.ToString() },
         });
-        await using var db = NpgsqlDataSource.Create(database.ConnectionString);
+        var db = proxy.Database;
         // A real PostgreSQL error for the first renewal only: a renewal is the one update that moves the
         // lease of a message already being sent; a sequence counts them (a rollback does not undo it).
         await using (var trigger = db.CreateCommand("""

@@ -193,6 +193,49 @@ public sealed class ProxyReportingTests(StackFixture stack)
         Assert.EndsWith("(SMTP 550)", error.Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Outcomes_recorded_before_a_dispatch_round_failed_are_reported_at_once()
+    {
+        await using var sink = await SinkTestKit.StartSinkAsync();
+        // Reports go out only when a dispatch round wakes the reporter: it looks for due reports hourly
+        // here (the dispatcher is woken by add-messages).
+        await using var proxy = await TestProxy.StartAsync(stack, new TestProxyOptions
+        {
+            Hosting = ProxyHosting.InProcess,
+            Settings = new Dictionary<string, string> { ["Proxy:Dispatch:PollInterval"] = "01:00:00", ["Proxy:Dispatch:SyncInterval"] = "01:00:00" },
+        });
+        var tenantId = NewId("halfway");
+        var path = $"/sync/{tenantId}";
+        await SetReplyAsync(path, new { ok = true });
+        // PostgreSQL refuses every outcome of "second" (sent, but the database went away, say): the
+        // round that sends it fails after "first", a priority level before it, was sent and recorded.
+        await using (var trigger = proxy.Database.CreateCommand($$"""
+            CREATE FUNCTION refuse_outcome() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                RAISE EXCEPTION 'the outcome of % is refused by the test', OLD.id;
+            END $$;
+            CREATE TRIGGER refuse_outcome BEFORE UPDATE ON messages FOR EACH ROW
+                WHEN (OLD.tenant_id = '{{tenantId}}' AND OLD.id = 'second' AND OLD.status = 'sending' AND NEW.status <> 'sending')
+                EXECUTE FUNCTION refuse_outcome();
+            """))
+        {
+            await trigger.ExecuteNonQueryAsync(Cancellation);
+        }
+
+        using var admin = proxy.Client();
+        using var tenant = proxy.Client(await _proxy.CreateTenantAsync(tenantId, sink.Host, sink.SmtpPort, _proxy.EchoUrl("echo-tenant1"), path, admin));
+        await tenant.AddMessagesAsync(
+            OutgoingMessage.For(tenantId, "first", "someone@example.test") with { Priority = 1 },
+            OutgoingMessage.For(tenantId, "second", "someone@example.test") with { Priority = 2 });
+
+        var reported = await Eventually.GetAsync(async _ => (await ReportsAtAsync(path)).SelectMany(report => report).FirstOrDefault(i => i.Id == "first"),
+            "the first message's report", TimeSpan.FromSeconds(15));
+        Assert.True(reported.SentTs > 0);
+        // The round did fail: the second message's outcome is still not recorded (it waits for its lease).
+        Assert.Equal(MessageStatus.Sending, (await tenant.FindMessageAsync(tenantId, "second", Cancellation))!.Status);
+        Assert.Equal(2, sink.Store.Count);
+    }
+
     private static async Task<long?> NextSyncAfterAsync(TestProxy proxy, string tenantId, CancellationToken cancellationToken)
     {
         await using var query = proxy.Database.CreateCommand("SELECT next_sync_after FROM tenants WHERE id = $1");
