@@ -84,8 +84,8 @@ internal sealed partial class BounceMailboxSession(BounceSettings settings, Boun
     }
 
     /// <summary>
-    /// Selects the folder again after a wait that saw no change, as a poll would: a folder deleted
-    /// and created again under this session shows its new UIDVALIDITY then. Dovecot does not always
+    /// Selects the folder again after a wait (IDLE or poll) that saw no change: a folder deleted and
+    /// created again under this session shows its new UIDVALIDITY then. Dovecot does not always
     /// end the session when that happens: it may go on answering IDLE with "NO Internal error" and
     /// every SEARCH with nothing, so the new folder's reports would never be read.
     /// </summary>

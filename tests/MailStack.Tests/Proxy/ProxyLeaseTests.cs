@@ -50,7 +50,7 @@ public sealed class ProxyLeaseTests(StackFixture stack)
             await trigger.ExecuteNonQueryAsync(Cancellation);
         }
 
-        using var admin = proxy.Client(stack.AdminToken);
+        using var admin = proxy.Client();
         var tenantId = NewId("lease");
         await _proxy.CreateTenantAsync(tenantId, "127.0.0.1", sink.SmtpPort, admin: admin);
         var id = NewId("held");
